@@ -1,0 +1,142 @@
+"""Serve the planner's notebooks as a web app with Voila, hardened (``planner app``, ``make app``).
+
+The planner is the page at the root URL; the other notebooks are at ``/voila/render/<name>.ipynb`` and
+listed at ``/voila/tree``. Voila runs as it ships, with these choices (see RECIPES "Serving the app"):
+
+- bound to 127.0.0.1 (there is no login), and it fails instead of moving to another port when the port
+  is taken (``port_retries=0``);
+- sources stripped and tracebacks hidden (Voila's defaults, stated explicitly), no template or theme
+  override from the URL;
+- idle kernels are culled, so abandoned tabs do not pile up kernels;
+- settings reach the kernels as environment variables: ``PLANNER_ORDERS_DIR`` (where exports go,
+  ``orders/`` in the project by default) and ``PLANNER_CATALOG`` (the price catalog folder).
+
+>>> voila_command(8866, "notebooks")[:3]  # doctest: +ELLIPSIS
+['...python...', '-m', 'planner._app']
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+DEFAULT_PORT = 8866
+LANDING_NOTEBOOK = "planner.ipynb"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+ORDERS_DIR = PROJECT_DIR / "orders"
+
+#: Kernel culling: an idle kernel (no widget traffic) is shut down after this many seconds, even when a
+#: tab is still open — the visitor reloads the page to get a fresh one.
+CULL_IDLE_SECONDS = 3600
+CULL_INTERVAL_SECONDS = 120
+
+
+def voila_command(port: int, notebooks_dir: str | os.PathLike[str]) -> list[str]:
+    """The command line that serves ``notebooks_dir`` on ``127.0.0.1:port`` with the planner at ``/``."""
+    if not 0 < int(port) < 65536:
+        raise ValueError(f"port must be 1–65535, not {port}")
+    return [
+        sys.executable,
+        "-m",
+        "planner._app",
+        str(Path(notebooks_dir).resolve()),
+        "--no-browser",
+        f"--port={int(port)}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--Voila.show_tracebacks=False",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=True",
+    ]
+
+
+def _port_from_env() -> int:
+    text = os.environ.get("PORT", "").strip()
+    if not text:
+        return DEFAULT_PORT
+    try:
+        port = int(text)
+    except ValueError:
+        raise SystemExit(f"planner app: PORT must be a port number, not {text!r}") from None
+    if not 0 < port < 65536:
+        raise SystemExit(f"planner app: PORT must be 1–65535, not {port}")
+    return port
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
+
+
+def app_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment Voila and its kernels run with: the export folder made absolute."""
+    env = dict(os.environ if base is None else base)
+    env["PLANNER_ORDERS_DIR"] = str(Path(env.get("PLANNER_ORDERS_DIR") or ORDERS_DIR).resolve())
+    if env.get("PLANNER_CATALOG"):
+        env["PLANNER_CATALOG"] = str(Path(env["PLANNER_CATALOG"]).resolve())
+    return env
+
+
+def serve(port: int | None = None) -> int:
+    """Serve the app until interrupted; return the exit status (``PORT`` overrides 8866)."""
+    port = _port_from_env() if port is None else port
+    if not _port_is_free(port):
+        print(f"planner app: port {port} on 127.0.0.1 is already in use; set PORT to another one", file=sys.stderr)
+        return 2
+    print(f"planner app: serving http://127.0.0.1:{port}/ (Ctrl+C stops it)", file=sys.stderr)
+    process = subprocess.Popen(voila_command(port, NOTEBOOKS_DIR), env=app_environment(), cwd=PROJECT_DIR)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        try:
+            return process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
+
+
+def _voila_main(argv: list[str] | None = None) -> None:
+    """Voila with one more route: ``/`` renders the planner (query string and all) instead of the tree."""
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PlannerVoila(Voila):
+        def init_handlers(self) -> list:
+            handlers = super().init_handlers()
+            if self.notebook_path:  # a single notebook is served at / already
+                return handlers
+            root = (
+                self.server_url,
+                TornadoVoilaHandler,
+                {
+                    "notebook_path": LANDING_NOTEBOOK,
+                    "template_paths": self.template_paths,
+                    "config": self.config,
+                    "voila_configuration": self.voila_configuration,
+                },
+            )
+            # Tornado takes the first matching route: put / before Voila's tree listing.
+            return [root, *handlers]
+
+    PlannerVoila.launch_instance(argv=argv)
+
+
+if __name__ == "__main__":
+    _voila_main()

@@ -1,0 +1,296 @@
+"""Options (``planner options``): every valid way to cover N hosts in a region, ranked by cost over a horizon.
+
+Each option is simulated month by month with the same pricing as a single quote: the purchase, every
+renewal that starts within the horizon (paid in full upfront), and — with host growth — each quota increase
+when the hosts outgrow the quota. Pay-per-use is the hourly rate × 730 hours for each month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from ._catalog import Catalog
+from ._dates import Term, add_months, term_end
+from ._money import ZERO, cut_to_cents, money
+from ._pricing import price_change, today_in
+from ._request import Subscription
+from ._rules import Change
+
+
+@dataclass(frozen=True)
+class Event:
+    """A payment an option makes: when, what, how much."""
+
+    on: date
+    description: str
+    amount: Decimal
+    covers_until: date | None = None  # the end of the period the payment buys (None: a month of use)
+
+    def within(self, end: date) -> Decimal:
+        """The share of the payment that buys time before ``end`` (prorated by days)."""
+        if self.covers_until is None or self.covers_until <= end or self.covers_until <= self.on:
+            return self.amount
+        return self.amount * Decimal(max((end - self.on).days, 0)) / Decimal((self.covers_until - self.on).days)
+
+    def to_dict(self) -> dict[str, str]:
+        out = {"on": self.on.isoformat(), "description": self.description, "amount": money(self.amount)}
+        if self.covers_until is not None:
+            out["covers_until"] = self.covers_until.isoformat()
+        return out
+
+
+@dataclass
+class Option:
+    """One way to cover the hosts: an edition, a billing mode and (for yearly/monthly) a term."""
+
+    edition: str
+    billing_mode: str
+    term: str | None
+    offers: str
+    total: Decimal = ZERO  # the cost of the horizon: payments prorated to the time they buy within it
+    cash: Decimal = ZERO  # everything paid within the horizon, including time bought beyond it
+    rank: int = 0
+    timeline: list[tuple[date, Decimal]] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    increases: list[tuple[date, int, int]] = field(default_factory=list)  # (date, quota from, quota to)
+    illustrative: bool = False
+
+    @property
+    def label(self) -> str:
+        mode = "pay-per-use" if self.billing_mode == "pay_per_use" else f"yearly/monthly {self.term}"
+        return f"{self.edition} {mode}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "edition": self.edition,
+            "billing_mode": self.billing_mode,
+            "term": self.term,
+            "label": self.label,
+            "total": money(self.total),
+            "cash": money(self.cash),
+            "offers": self.offers,
+            "illustrative": self.illustrative,
+            "quota_increases": [{"on": d.isoformat(), "from": a, "to": b} for d, a, b in self.increases],
+            "events": [e.to_dict() for e in self.events],
+            "timeline": [{"on": d.isoformat(), "cumulative": money(v)} for d, v in self.timeline],
+        }
+
+
+def hosts_at(hosts: int, growth_pct: Decimal, month: int) -> int:
+    """Hosts after ``month`` months of compound monthly growth, rounded up to whole hosts."""
+    grown = Decimal(hosts) * (1 + growth_pct / 100) ** month
+    return int(grown.to_integral_value(rounding=ROUND_CEILING))
+
+
+def _change(catalog: Catalog, **kwargs: Any) -> Change:
+    return Change(region=kwargs.pop("region"), auto_renew=False, **kwargs)
+
+
+def _simulate_term(
+    catalog: Catalog, region: str, edition: str, term: Term, hosts: int, growth: Decimal, start: date, horizon: int
+) -> Option:
+    option = Option(edition, "yearly_monthly", term.code, catalog.editions[edition].offers)
+    quota = max(hosts, catalog.limits.quota_min)
+    end = add_months(start, horizon)
+
+    def pay(on: date, description: str, change: Change, covers_until: date) -> None:
+        priced = price_change(change, catalog)
+        amount = sum((line.amount for line in priced.lines), ZERO)
+        option.events.append(Event(on, description, amount, covers_until))
+        option.illustrative |= any(p.illustrative for p in priced.used_prices) or (
+            catalog.discount_illustrative and bool(priced.used_discounts)
+        )
+
+    pay(
+        start,
+        f"buy {edition} {term.code}, quota {quota}",
+        _change(
+            catalog,
+            action="purchase",
+            region=region,
+            on=start,
+            hosts=hosts,
+            edition=edition,
+            billing_mode="yearly_monthly",
+            quota=quota,
+            term=term,
+        ),
+        term_end(start, term),
+    )
+    order_start, expires = start, term_end(start, term)
+    for month in range(1, horizon + 1):
+        today = add_months(start, month)
+        if today >= end:
+            break
+        if today >= expires:  # renew at expiry, at the quota held then
+            current = Subscription(
+                edition=edition,
+                billing_mode="yearly_monthly",
+                quota=quota,
+                term=term.code,
+                start=order_start,
+                expires=expires,
+            )
+            pay(
+                expires,
+                f"renew {term.code}, quota {quota}",
+                _change(
+                    catalog,
+                    action="renew",
+                    region=region,
+                    on=expires,
+                    hosts=quota,
+                    edition=edition,
+                    billing_mode="yearly_monthly",
+                    quota=quota,
+                    term=term,
+                    current=current,
+                    current_term=term,
+                    current_expires=expires,
+                ),
+                term_end(expires, term),
+            )
+            order_start, expires = expires, term_end(expires, term)
+        need = hosts_at(hosts, growth, month)
+        if need > quota and edition != "basic":
+            new_quota = min(need, catalog.limits.quota_max)
+            if new_quota > quota:
+                current = Subscription(
+                    edition=edition,
+                    billing_mode="yearly_monthly",
+                    quota=quota,
+                    term=term.code,
+                    start=order_start,
+                    expires=expires,
+                )
+                own_term = catalog.quota_increase == "separate_term"
+                pay(
+                    today,
+                    f"quota {quota} → {new_quota}",
+                    _change(
+                        catalog,
+                        action="increase_quota",
+                        region=region,
+                        on=today,
+                        hosts=need,
+                        edition=edition,
+                        billing_mode="yearly_monthly",
+                        quota=new_quota,
+                        term=term,
+                        current=current,
+                        current_term=term,
+                        current_expires=expires,
+                    ),
+                    term_end(today, term) if own_term else expires,
+                )
+                option.increases.append((today, quota, new_quota))
+                quota = new_quota
+        elif need > quota:  # basic is free: its quota simply follows the hosts
+            option.increases.append((today, quota, min(need, catalog.limits.quota_max)))
+            quota = min(need, catalog.limits.quota_max)
+    return option
+
+
+def _simulate_hourly(
+    catalog: Catalog, region: str, edition: str, hosts: int, growth: Decimal, start: date, horizon: int
+) -> Option:
+    option = Option(edition, "pay_per_use", None, catalog.editions[edition].offers)
+    price = catalog.price(region, edition, "pay_per_use")
+    assert price is not None
+    option.illustrative = price.illustrative
+    hours = catalog.limits.hours_per_month
+    quota = max(hosts, catalog.limits.quota_min)
+    for month in range(horizon):
+        today = add_months(start, month)
+        need = min(hosts_at(hosts, growth, month), catalog.limits.quota_max)
+        if need > quota:
+            option.increases.append((today, quota, need))
+            quota = need
+        change = _change(
+            catalog,
+            action="purchase",
+            region=region,
+            on=today,
+            hosts=need,
+            edition=edition,
+            billing_mode="pay_per_use",
+            quota=quota,
+            term=None,
+        )
+        estimate = price_change(change, catalog).monthly_estimate or ZERO
+        option.events.append(Event(today, f"{hours} h at quota {quota}", estimate))
+    return option
+
+
+def options(
+    catalog: Catalog,
+    *,
+    region: str,
+    hosts: int,
+    horizon_months: int = 36,
+    growth_pct: Decimal = ZERO,
+    start: date | None = None,
+    editions: tuple[str, ...] | None = None,
+) -> list[Option]:
+    """Every valid way to cover ``hosts`` in ``region``, cheapest first over ``horizon_months``.
+
+    Raises ``ValueError`` naming the argument when one is out of range.
+    """
+    if region not in catalog.regions:
+        raise ValueError(f"region: {region!r} is not a region of catalog {catalog.id}")
+    if not 0 <= hosts <= catalog.limits.quota_max:
+        raise ValueError(f"hosts: from 0 to {catalog.limits.quota_max:,}, got {hosts}")
+    if not 1 <= horizon_months <= 120:
+        raise ValueError(f"horizon: from 1 to 120 months, got {horizon_months}")
+    if not ZERO <= growth_pct <= 100:
+        raise ValueError(f"growth: a monthly percentage from 0 to 100, got {growth_pct}")
+    start = start or today_in(catalog)
+    found: list[Option] = []
+    for edition, modes in catalog.regions[region].sells.items():
+        if editions is not None and edition not in editions:
+            continue
+        for mode in modes:
+            if mode == "pay_per_use":
+                found.append(_simulate_hourly(catalog, region, edition, hosts, growth_pct, start, horizon_months))
+            elif edition == "basic":  # free: one option is enough; the term changes nothing
+                found.append(
+                    _simulate_term(
+                        catalog, region, edition, catalog.terms[-1], hosts, growth_pct, start, horizon_months
+                    )
+                )
+            else:
+                for term in catalog.terms:
+                    found.append(
+                        _simulate_term(catalog, region, edition, term, hosts, growth_pct, start, horizon_months)
+                    )
+    end = add_months(start, horizon_months)
+    for option in found:
+        option.cash = sum((e.amount for e in option.events), ZERO)
+        option.total = cut_to_cents(sum((e.within(end) for e in option.events), ZERO), catalog.rounding)[0]
+        running = ZERO
+        by_month = {}
+        for event in option.events:
+            by_month.setdefault(event.on, ZERO)
+            by_month[event.on] += event.amount
+        option.timeline = []
+        for month in range(horizon_months + 1):
+            day = add_months(start, month)
+            previous = add_months(start, month - 1) if month else None
+            running += sum((v for d, v in by_month.items() if (previous is None or d > previous) and d <= day), ZERO)
+            option.timeline.append((day, running))
+    found.sort(key=lambda o: (o.total, -catalog.edition_rank(o.edition), o.billing_mode, o.term or ""))
+    for rank, option in enumerate(found, start=1):
+        option.rank = rank
+    return found
+
+
+def break_even(a: Option, b: Option) -> date | None:
+    """The first month start at which ``a`` has cost at least as much as ``b`` since the start, if any."""
+    for (day, cost_a), (_, cost_b) in zip(a.timeline, b.timeline, strict=False):
+        if cost_a >= cost_b and cost_a > 0:
+            return day
+    return None

@@ -1,0 +1,98 @@
+"""Readable terminal tables (``--format table``), drawn with rich."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from ._catalog import Catalog
+from ._money import money
+from ._options import Option
+from ._quote import Quote
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=160, highlight=False)
+
+
+def print_quote(result: Quote) -> None:
+    console = _console()
+    title = f"SecMaster {result.action or 'request'} in {result.region or '?'}"
+    if result.on:
+        title += f" on {result.on}"
+    if not result.ok:
+        console.print(f"[bold red]{title}: cannot be priced[/]")
+        errors = Table("rule", "field", "problem", title="Broken rules")
+        for problem in result.errors:
+            errors.add_row(problem.rule, problem.field, problem.message)
+        console.print(errors)
+        return
+    table = Table(title=title, show_lines=True)
+    for column in (
+        "item",
+        "description",
+        "qty",
+        "unit price",
+        "periods",
+        "discount",
+        f"amount {result.currency}",
+        "math",
+    ):
+        table.add_column(column, justify="right" if column in ("qty", "unit price", "periods") else "left")
+    for line in result.lines:
+        data = line.to_dict()
+        table.add_row(
+            data["item"],
+            data["description"],
+            f"{data['quantity']} {data['unit']}",
+            f"{data['unit_price']}/{data['period']}",
+            data["periods"],
+            data["discount"],
+            data["amount"],
+            data["math"],
+        )
+    console.print(table)
+    console.print(f"[bold]Total due now: {money(result.total or 0)} {result.currency}[/]")  # type: ignore[arg-type]
+    facts = result.to_dict()
+    for key, words in (
+        ("expires", "Expires"),
+        ("quota_expires", "Added quota expires"),
+        ("auto_renew_charge", "Auto-renew charges on"),
+        ("hourly", f"Hourly ({result.currency})"),
+        ("monthly_estimate", f"Monthly estimate, 730 h ({result.currency})"),
+    ):
+        if key in facts:
+            console.print(f"{words}: {facts[key]}")
+    if result.refund:
+        console.print("Refund: " + ", ".join(f"{k} {v}" for k, v in result.refund.items()))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning {warning.rule}[/] ({warning.field}): {warning.message}")
+
+
+def print_options(options: Sequence[Option], catalog: Catalog, *, region: str, hosts: int, horizon: int) -> None:
+    console = _console()
+    table = Table(
+        title=f"Ways to cover {hosts:,} hosts in {region} over {horizon} months ({catalog.currency})",
+        caption="total = cost of the horizon (the last term prorated by days); cash = all paid within it",
+    )
+    for column in ("#", "edition", "billing", "term", "total", "cash", "quota increases", "offers"):
+        table.add_column(column, justify="right" if column in ("#", "total", "cash") else "left")
+    for option in options:
+        increases = ", ".join(f"{d:%Y-%m} →{b}" for d, _a, b in option.increases[:3])
+        if len(option.increases) > 3:
+            increases += f" … ({len(option.increases)} in all)"
+        table.add_row(
+            str(option.rank),
+            option.edition,
+            "pay-per-use" if option.billing_mode == "pay_per_use" else "yearly/monthly",
+            option.term or "—",
+            money(option.total) + (" *" if option.illustrative else ""),
+            money(option.cash),
+            increases or "—",
+            option.offers,
+        )
+    console.print(table)
+    if any(o.illustrative for o in options):
+        console.print("[yellow]* uses illustrative figures (term discounts, pay-per-use or package prices)[/]")

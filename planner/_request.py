@@ -1,0 +1,233 @@
+"""Request files (SPEC B2): what a user wants priced, read strictly — unknown keys are errors.
+
+>>> request = parse_request({"region": "cn-north-4", "hosts": 10, "action": "purchase",
+...     "target": {"edition": "standard", "billing_mode": "yearly_monthly", "quota": 10, "term": "1y"}})
+>>> request.target.quota
+10
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+
+from ._problems import PlannerError, Problem
+
+ACTIONS: tuple[str, ...] = (
+    "purchase",
+    "upgrade",
+    "increase_quota",
+    "renew",
+    "buy_package",
+    "change_billing_mode",
+    "unsubscribe",
+)
+Action = Literal["purchase", "upgrade", "increase_quota", "renew", "buy_package", "change_billing_mode", "unsubscribe"]
+
+
+def _date_text(value: object) -> object:
+    # JSON has no date type: accept ISO text (or a date object from Python callers), never a number.
+    if isinstance(value, datetime):
+        raise ValueError("a date (YYYY-MM-DD), not a date-time")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a date as text, YYYY-MM-DD")
+    return value
+
+
+def _datetime_text(value: object) -> object:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a date-time as text, e.g. 2024-06-08T10:00:00+08:00")
+    return value
+
+
+def _money_text(value: object) -> object:
+    # Money arrives as a decimal string (or an exact JSON number parsed as Decimal), never a float.
+    if isinstance(value, (bool, float)):
+        raise ValueError('an amount as a decimal string, e.g. "120.00"')
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except ArithmeticError:
+            raise ValueError(f"not a decimal amount: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a decimal amount: {value!r}")
+        return result
+    raise ValueError("an amount as a decimal string")
+
+
+ISODate = Annotated[date, BeforeValidator(_date_text)]
+ISODateTime = Annotated[datetime, BeforeValidator(_datetime_text)]
+Money = Annotated[Decimal, BeforeValidator(_money_text)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Subscription(_Strict):
+    """The running subscription a change starts from (``current``)."""
+
+    edition: StrictStr
+    billing_mode: StrictStr
+    quota: StrictInt
+    term: StrictStr | None = None
+    start: ISODate
+    expires: ISODate | None = None
+    packages: dict[StrictStr, StrictInt] = Field(default_factory=dict)
+    auto_renew: StrictBool = False
+    paid: Money | None = None
+    purchased_at: ISODateTime | None = None
+
+
+class Target(_Strict):
+    """What the action asks for; holds only what the action changes or needs."""
+
+    edition: StrictStr | None = None
+    billing_mode: StrictStr | None = None
+    quota: StrictInt | None = None
+    term: StrictStr | None = None
+    packages: dict[StrictStr, StrictInt] | None = None
+    auto_renew: StrictBool | None = None
+
+
+class Request(_Strict):
+    """A request to price one action for one region (SPEC B2)."""
+
+    region: StrictStr
+    hosts: StrictInt
+    on: ISODate | None = None
+    action: StrictStr
+    current: Subscription | None = None
+    target: Target | None = None
+    tags: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    accept_disclaimer: StrictBool = False
+
+    def on_or(self, today: date) -> date:
+        return self.on or today
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The request as the JSON object a request file holds (no nulls, dates as text)."""
+        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+
+# Which domain rule a type error in a field belongs to, so that "quota": "ten" reads as quota.invalid.
+_FIELD_RULES = {
+    "hosts": "hosts.invalid",
+    "quota": "quota.invalid",
+    "term": "term.invalid",
+    "packages": "package.size",
+    "tags": "tags.value",
+    "edition": "edition.unknown",
+    "region": "region.unknown",
+    "on": "dates.order",
+    "start": "dates.order",
+    "expires": "dates.order",
+    "purchased_at": "dates.order",
+}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        path = _field_path(loc)
+        if item["type"] == "extra_forbidden":
+            problems.append(Problem("request.malformed", path, f"unknown key {loc[-1]!r} (check the spelling)"))
+            continue
+        if item["type"] == "missing":
+            problems.append(Problem("request.malformed", path, "required"))
+            continue
+        rule = "request.malformed"
+        named = [str(part) for part in loc if isinstance(part, str)]
+        for part in reversed(named):
+            if part in _FIELD_RULES:
+                rule = _FIELD_RULES[part]
+                break
+        if named and named[0] == "tags" and len(loc) >= 2 and item["loc"][-1] == "[key]":
+            rule = "tags.key"
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        problems.append(Problem(rule, path, message))
+    return problems
+
+
+def validate_request(data: Mapping[str, Any] | Request) -> tuple[Request | None, list[Problem]]:
+    """Check the request's shape; return it, or ``None`` with every problem found."""
+    if isinstance(data, Request):
+        return data, []
+    if not isinstance(data, Mapping):
+        return None, [Problem("request.malformed", "", "a request is a JSON object")]
+    try:
+        return Request.model_validate(dict(data)), []
+    except ValidationError as exc:
+        return None, _problems_from(exc)
+
+
+def parse_request(data: Mapping[str, Any] | Request) -> Request:
+    """Like :func:`validate_request`, but raise :class:`PlannerError` on a bad shape."""
+    request, problems = validate_request(data)
+    if request is None:
+        raise PlannerError(problems)
+    return request
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise PlannerError(
+                Problem("tags.key" if isinstance(value, str) else "request.malformed", key, "key given twice")
+            )
+        result[key] = value
+    return result
+
+
+def loads_json(text: str, *, source: str = "") -> Any:
+    """JSON with exact decimals (numbers with a fraction become Decimal) and duplicate keys refused."""
+    try:
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise PlannerError(
+            Problem("request.malformed", f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}"),
+            source=source,
+        ) from None
+    except PlannerError as exc:
+        exc.source = source
+        raise
+
+
+def read_json_file(path: str | os.PathLike[str]) -> Any:
+    """Read a JSON file; a missing or unreadable file or bad JSON raises :class:`PlannerError` naming it."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlannerError(Problem("request.malformed", "", "no such file"), source=str(file)) from None
+    except IsADirectoryError:
+        raise PlannerError(Problem("request.malformed", "", "is a folder, not a file"), source=str(file)) from None
+    except UnicodeDecodeError:
+        raise PlannerError(Problem("request.malformed", "", "not UTF-8 text"), source=str(file)) from None
+    except OSError as exc:
+        raise PlannerError(Problem("request.malformed", "", f"cannot read: {exc.strerror}"), source=str(file)) from None
+    return loads_json(text, source=str(file))
