@@ -272,7 +272,7 @@ def options(
         option.cash = sum((e.amount for e in option.events), ZERO)
         option.total = cut_to_cents(sum((e.within(end) for e in option.events), ZERO), catalog.rounding)[0]
         running = ZERO
-        by_month = {}
+        by_month: dict[date, Decimal] = {}
         for event in option.events:
             by_month.setdefault(event.on, ZERO)
             by_month[event.on] += event.amount

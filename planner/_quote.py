@@ -112,7 +112,7 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
     ``today`` is the default for the request's ``on`` (today in the catalog's time zone otherwise).
     """
     catalog = catalog if catalog is not None else load_catalog()
-    base = {"catalog": catalog.pin(), "currency": catalog.currency}
+    pin, currency = catalog.pin(), catalog.currency
     parsed, problems = validate_request(request)
     if parsed is None:
         action = request.get("action") if isinstance(request, Mapping) else None
@@ -122,13 +122,16 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
             action=action if isinstance(action, str) else None,
             region=region if isinstance(region, str) else None,
             errors=problems,
-            **base,
+            catalog=pin,
+            currency=currency,
         )
     on = parsed.on_or(today or today_in(catalog))
     if parsed.on is None:
         parsed = parsed.model_copy(update={"on": on})
     errors, warnings = check(parsed, catalog, on)
-    result = Quote(ok=not errors, action=parsed.action, region=parsed.region, on=on, request=parsed, **base)
+    result = Quote(
+        ok=not errors, action=parsed.action, region=parsed.region, on=on, request=parsed, catalog=pin, currency=currency
+    )
     result.errors = errors
     result.warnings = warnings
     if errors:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NoReturn
 
 from . import _render
 from ._catalog import load_catalog
@@ -26,7 +26,7 @@ EXIT_INVALID = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exit code is 2 already; keep its message short
+    def error(self, message: str) -> NoReturn:  # argparse's own exit code is 2 already; keep its message short
         self.print_usage(sys.stderr)
         self.exit(EXIT_INVALID, f"planner: {message}\n")
 

@@ -1,0 +1,127 @@
+"""How fast the core prices: quotes per second per action, the options ranking, and peak memory.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_quote.py``). Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+import planner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = json.loads((ROOT / "examples" / "seed-upgrade.json").read_text())
+
+CURRENT = {
+    "edition": "standard",
+    "billing_mode": "yearly_monthly",
+    "quota": 100,
+    "term": "1y",
+    "start": "2024-01-10",
+    "expires": "2025-01-10",
+    "paid": "2191.68",
+    "purchased_at": "2024-01-10T10:00:00+08:00",
+}
+REQUESTS = {
+    "purchase": {
+        "region": "cn-north-4",
+        "hosts": 120,
+        "on": "2024-06-18",
+        "action": "purchase",
+        "target": {
+            "edition": "professional",
+            "billing_mode": "yearly_monthly",
+            "quota": 150,
+            "term": "1y",
+            "packages": {"data_collection": 15},
+        },
+    },
+    "upgrade (seed)": SEED,
+    "increase_quota": {
+        "region": "cn-north-4",
+        "hosts": 120,
+        "on": "2024-06-18",
+        "action": "increase_quota",
+        "current": CURRENT,
+        "target": {"quota": 150},
+    },
+    "renew": {
+        "region": "cn-north-4",
+        "hosts": 100,
+        "on": "2024-06-18",
+        "action": "renew",
+        "current": CURRENT,
+        "target": {"term": "1y"},
+    },
+    "unsubscribe": {
+        "region": "cn-north-4",
+        "hosts": 100,
+        "on": "2024-06-18",
+        "action": "unsubscribe",
+        "current": CURRENT,
+    },
+    "rule errors": {
+        "region": "cn-north-4",
+        "hosts": 20000,
+        "on": "2024-06-18",
+        "action": "purchase",
+        "target": {
+            "edition": "basic",
+            "billing_mode": "pay_per_use",
+            "quota": 0,
+            "term": "13m",
+            "packages": {"data_collection": 7},
+        },
+    },
+}
+
+
+def timed(fn, seconds: float = 1.0) -> tuple[int, float]:
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        fn()
+        count += 1
+    return count, time.perf_counter() - start
+
+
+def main() -> None:
+    catalog = planner.load_catalog()
+    table = Table(title=f"planner core on {platform.machine()} / Python {platform.python_version()}")
+    for column in ("what", "runs", "per run (ms)", "per second"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for name, request in REQUESTS.items():
+        count, elapsed = timed(lambda r=request: planner.quote(r, catalog))
+        table.add_row(f"quote: {name}", str(count), f"{elapsed / count * 1000:.3f}", f"{count / elapsed:,.0f}")
+    for hosts, growth in ((120, Decimal(0)), (5000, Decimal(3))):
+        count, elapsed = timed(
+            lambda h=hosts, g=growth: planner.options(catalog, region="cn-north-4", hosts=h, growth_pct=g), 2.0
+        )
+        table.add_row(
+            f"options: {hosts} hosts, {growth}%/month, 36 m",
+            str(count),
+            f"{elapsed / count * 1000:.1f}",
+            f"{count / elapsed:,.1f}",
+        )
+    count, elapsed = timed(lambda: planner.load_catalog(), 1.0)
+    table.add_row("load + validate catalog", str(count), f"{elapsed / count * 1000:.2f}", f"{count / elapsed:,.0f}")
+    tracemalloc.start()
+    for _ in range(1000):
+        planner.quote(SEED, catalog)
+    planner.options(catalog, region="cn-north-4", hosts=5000, growth_pct=Decimal(3))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    console = Console(width=120)
+    console.print(table)
+    console.print(f"peak traced memory for 1,000 quotes + one options run: {peak / 1024 / 1024:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
