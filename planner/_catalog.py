@@ -238,7 +238,8 @@ def _read(path: Path, problems: list[Problem]) -> bytes | None:
     return None
 
 
-def _parse_prices(text: str, spec: _CatalogFile, problems: list[Problem]) -> dict[tuple[str, str, str], Price]:
+def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem]) -> dict[tuple[str, str, str], Price]:
+    """Rows of prices.csv; without a valid catalog.toml (``spec`` None) only each row's own format is checked."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames != PRICE_COLUMNS:
         problems.append(
@@ -249,7 +250,8 @@ def _parse_prices(text: str, spec: _CatalogFile, problems: list[Problem]) -> dic
             )
         )
         return {}
-    items = set(EDITIONS) | set(spec.packages)
+    packages = spec.packages if spec is not None else {}
+    items = set(EDITIONS) | set(packages)
     prices: dict[tuple[str, str, str], Price] = {}
     for row_no, row in enumerate(reader, start=2):
         where = f"prices.csv:{row_no}"
@@ -258,10 +260,10 @@ def _parse_prices(text: str, spec: _CatalogFile, problems: list[Problem]) -> dic
             continue
         region, item, mode = row["region"].strip(), row["item"].strip(), row["billing_mode"].strip()
         row_ok = True
-        if region != "*" and region not in spec.regions:
+        if spec is not None and region != "*" and region not in spec.regions:
             problems.append(Problem("catalog.invalid", f"{where}:region", f"unknown region {region!r}"))
             row_ok = False
-        if item not in items:
+        if spec is not None and item not in items:
             problems.append(Problem("catalog.invalid", f"{where}:item", f"unknown item {item!r}"))
             row_ok = False
         if mode not in BILLING_MODES:
@@ -289,10 +291,8 @@ def _parse_prices(text: str, spec: _CatalogFile, problems: list[Problem]) -> dic
                 Problem("catalog.invalid", f"{where}:source", "must be an address (https://…) or 'illustrative'")
             )
             row_ok = False
-        if item in spec.packages and row_ok and row["unit"].strip() != spec.packages[item].unit:
-            problems.append(
-                Problem("catalog.invalid", f"{where}:unit", f"{item} is sized in {spec.packages[item].unit}")
-            )
+        if item in packages and row_ok and row["unit"].strip() != packages[item].unit:
+            problems.append(Problem("catalog.invalid", f"{where}:unit", f"{item} is sized in {packages[item].unit}"))
             row_ok = False
         if not row_ok:
             continue
@@ -385,23 +385,29 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
         raise PlannerError(Problem("catalog.invalid", str(folder), "not a catalog folder (catalog.toml + prices.csv)"))
     toml_bytes = _read(folder / "catalog.toml", problems)
     csv_bytes = _read(folder / "prices.csv", problems)
-    if toml_bytes is None or csv_bytes is None:
-        raise PlannerError(problems, source=str(folder))
-    try:
-        raw: dict[str, Any] = tomllib.loads(toml_bytes.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PlannerError(Problem("catalog.invalid", "catalog.toml", f"not valid TOML: {exc}"), source=str(folder)) from None
-    try:
-        spec = _CatalogFile.model_validate(raw)
-    except ValidationError as exc:
-        raise PlannerError(_pydantic_problems(exc, "catalog.toml"), source=str(folder)) from None
-    try:
-        csv_text = csv_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise PlannerError(Problem("catalog.invalid", "prices.csv", "not UTF-8 text"), source=str(folder)) from None
-    prices = _parse_prices(csv_text, spec, problems)
-    _cross_check(spec, prices, problems)
-    if problems:
+    spec: _CatalogFile | None = None
+    if toml_bytes is not None:
+        try:
+            raw: dict[str, Any] = tomllib.loads(toml_bytes.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            problems.append(Problem("catalog.invalid", "catalog.toml", f"not valid TOML: {exc}"))
+        else:
+            try:
+                spec = _CatalogFile.model_validate(raw)
+            except ValidationError as exc:
+                problems.extend(_pydantic_problems(exc, "catalog.toml"))
+    prices: dict[tuple[str, str, str], Price] = {}
+    if csv_bytes is not None:
+        try:
+            csv_text = csv_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems.append(Problem("catalog.invalid", "prices.csv", "not UTF-8 text"))
+        else:
+            # Checked even when catalog.toml is broken, so that one run reports the problems of both files.
+            prices = _parse_prices(csv_text, spec, problems)
+    if spec is not None and csv_bytes is not None:
+        _cross_check(spec, prices, problems)
+    if problems or spec is None or toml_bytes is None or csv_bytes is None:
         raise PlannerError(problems, source=str(folder))
     return Catalog(
         path=folder,
