@@ -30,6 +30,7 @@ BILLING_MODES: tuple[str, ...] = ("yearly_monthly", "pay_per_use")
 PERIOD_OF_MODE = {"yearly_monthly": "month", "pay_per_use": "hour"}
 PRICE_COLUMNS = ["region", "item", "billing_mode", "unit", "period", "price", "source"]
 ILLUSTRATIVE = "illustrative"
+PRICE_MAX = Decimal(10) ** 9  # a unit price; anything larger is a typo, and would overflow the arithmetic
 
 #: Where the shipped catalogs live: the project's data/ folder (next to the package in a checkout).
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -278,11 +279,15 @@ def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem])
             row_ok = False
         try:
             price = dec(row["price"])
-            if price < 0:
+            if not 0 <= price < PRICE_MAX:
                 raise ValueError
         except (ValueError, TypeError):
             problems.append(
-                Problem("catalog.invalid", f"{where}:price", f"not a non-negative decimal: {row['price']!r}")
+                Problem(
+                    "catalog.invalid",
+                    f"{where}:price",
+                    f"not a decimal from 0 to below {PRICE_MAX:,}: {row['price']!r}",
+                )
             )
             row_ok = False
         source = row["source"].strip()

@@ -86,6 +86,7 @@ def _write_new(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)  # an order is for others to read (mkstemp makes it 0600)
         os.link(tmp, path)  # atomic, and refuses an existing name (os.replace would overwrite)
     finally:
         os.unlink(tmp)
@@ -169,7 +170,8 @@ def export_order(
 
 
 def _catalog_for(order: Mapping[str, Any]) -> Catalog:
-    pinned = order.get("catalog") or {}
+    pinned = order.get("catalog")
+    pinned = pinned if isinstance(pinned, dict) else {}
     for folder in shipped_catalogs().values():
         candidate = load_catalog(folder)
         if candidate.id == pinned.get("id"):
@@ -204,21 +206,23 @@ def verify_order(path: str | os.PathLike[str], catalog: Catalog | None = None) -
     Raises :class:`PlannerError` when the file cannot be read as an order at all.
     """
     file = Path(path)
-    order = read_json_file(file)
+    order = read_json_file(file, rule="order.format")
     if not isinstance(order, dict) or order.get("format") != ORDER_FORMAT or "request" not in order:
         raise PlannerError(Problem("order.format", "format", f"not a planner order ({ORDER_FORMAT})"), source=str(file))
     problems: list[Problem] = []
     checksum = order.get("checksum")
     if not isinstance(checksum, dict) or checksum.get("value") != order_checksum(order):
         problems.append(Problem("order.checksum", "checksum", "the order's content does not match its checksum"))
-    files = order.get("files") or {}
+    files = order.get("files")
+    files = files if isinstance(files, dict) else {}
     csv_path = file.parent / str(files.get("csv", ""))
     if not files.get("csv") or not csv_path.is_file():
         problems.append(Problem("order.checksum", "files.csv", f"the CSV line items {csv_path.name} are missing"))
     elif hashlib.sha256(csv_path.read_bytes()).hexdigest() != files.get("csv_sha256"):
         problems.append(Problem("order.checksum", "files.csv_sha256", f"{csv_path.name} was changed after export"))
     catalog = catalog if catalog is not None else _catalog_for(order)
-    pinned = order.get("catalog") or {}
+    pinned = order.get("catalog")
+    pinned = pinned if isinstance(pinned, dict) else {}
     if pinned != catalog.pin():
         problems.append(
             Problem(

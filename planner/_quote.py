@@ -136,7 +136,12 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
     result.warnings = warnings
     if errors:
         return result
-    priced = price_change(resolve(parsed, catalog, on), catalog)
+    try:
+        priced = price_change(resolve(parsed, catalog, on), catalog)
+    except LookupError as exc:  # a catalog that sells an item it does not price (catalog check prevents it)
+        result.ok = False
+        result.errors = [Problem("price.missing", "region", str(exc))]
+        return result
     result.lines = priced.lines
     result.total = sum((line.amount for line in priced.lines), Decimal(0))
     result.expires = priced.expires

@@ -56,7 +56,7 @@ def _money_text(value: object) -> object:
     if isinstance(value, (bool, float)):
         raise ValueError('an amount as a decimal string, e.g. "120.00"')
     if isinstance(value, int | Decimal):
-        return Decimal(value)
+        return _bounded(Decimal(value))
     if isinstance(value, str):
         try:
             result = Decimal(value.strip())
@@ -64,8 +64,17 @@ def _money_text(value: object) -> object:
             raise ValueError(f"not a decimal amount: {value!r}") from None
         if not result.is_finite():
             raise ValueError(f"not a decimal amount: {value!r}")
-        return result
+        return _bounded(result)
     raise ValueError("an amount as a decimal string")
+
+
+MONEY_MAX = Decimal(10) ** 12
+
+
+def _bounded(amount: Decimal) -> Decimal:
+    if abs(amount) >= MONEY_MAX:
+        raise ValueError(f"an amount below {MONEY_MAX:,}")
+    return amount
 
 
 ISODate = Annotated[date, BeforeValidator(_date_text)]
@@ -132,10 +141,6 @@ _FIELD_RULES = {
     "tags": "tags.value",
     "edition": "edition.unknown",
     "region": "region.unknown",
-    "on": "dates.order",
-    "start": "dates.order",
-    "expires": "dates.order",
-    "purchased_at": "dates.order",
 }
 
 
@@ -192,42 +197,69 @@ def parse_request(data: Mapping[str, Any] | Request) -> Request:
     return request
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+class _Duplicated(dict[str, Any]):
+    """A JSON object that named a key twice; remembers which, so the problem can name its full path."""
+
+    duplicates: list[str]
+
+
+def _keep_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    duplicates = []
     for key, value in pairs:
         if key in result:
-            raise PlannerError(
-                Problem("tags.key" if isinstance(value, str) else "request.malformed", key, "key given twice")
-            )
+            duplicates.append(key)
         result[key] = value
-    return result
+    if not duplicates:
+        return result
+    marked = _Duplicated(result)
+    marked.duplicates = duplicates
+    return marked
 
 
-def loads_json(text: str, *, source: str = "") -> Any:
+def _duplicate_problems(data: Any, path: str = "") -> list[Problem]:
+    problems = []
+    if isinstance(data, dict):
+        for key in getattr(data, "duplicates", []):
+            rule = "tags.key" if path == "tags" else "request.malformed"
+            problems.append(Problem(rule, f"{path}.{key}" if path else key, "key given twice"))
+        for key, value in data.items():
+            problems.extend(_duplicate_problems(value, f"{path}.{key}" if path else str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            problems.extend(_duplicate_problems(value, f"{path}[{index}]"))
+    return problems
+
+
+def loads_json(text: str, *, source: str = "", rule: str = "request.malformed") -> Any:
     """JSON with exact decimals (numbers with a fraction become Decimal) and duplicate keys refused."""
     try:
-        return json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=_keep_duplicates)
     except json.JSONDecodeError as exc:
         raise PlannerError(
-            Problem("request.malformed", f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}"),
+            Problem(rule, f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}"),
             source=source,
         ) from None
-    except PlannerError as exc:
-        exc.source = source
-        raise
+    except RecursionError:
+        raise PlannerError(Problem(rule, "", "JSON nested too deeply"), source=source) from None
+    problems = _duplicate_problems(data)
+    if problems:
+        raise PlannerError(problems, source=source)
+    return data
 
 
-def read_json_file(path: str | os.PathLike[str]) -> Any:
-    """Read a JSON file; a missing or unreadable file or bad JSON raises :class:`PlannerError` naming it."""
+def read_json_file(path: str | os.PathLike[str], *, rule: str = "request.malformed") -> Any:
+    """Read a JSON file; a missing or unreadable file or bad JSON raises :class:`PlannerError` naming it
+    (with ``rule`` as the problem's code: ``request.malformed`` for requests, ``order.format`` for orders)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PlannerError(Problem("request.malformed", "", "no such file"), source=str(file)) from None
+        raise PlannerError(Problem(rule, "", "no such file"), source=str(file)) from None
     except IsADirectoryError:
-        raise PlannerError(Problem("request.malformed", "", "is a folder, not a file"), source=str(file)) from None
+        raise PlannerError(Problem(rule, "", "is a folder, not a file"), source=str(file)) from None
     except UnicodeDecodeError:
-        raise PlannerError(Problem("request.malformed", "", "not UTF-8 text"), source=str(file)) from None
+        raise PlannerError(Problem(rule, "", "not UTF-8 text"), source=str(file)) from None
     except OSError as exc:
-        raise PlannerError(Problem("request.malformed", "", f"cannot read: {exc.strerror}"), source=str(file)) from None
-    return loads_json(text, source=str(file))
+        raise PlannerError(Problem(rule, "", f"cannot read: {exc.strerror}"), source=str(file)) from None
+    return loads_json(text, source=str(file), rule=rule)

@@ -223,7 +223,7 @@ class _Checker:
             self.error("tags.too_many", "tags", f"at most {limits.tags_max} tags, got {len(self.r.tags)}")
         for key, value in self.r.tags.items():
             if not 1 <= len(key) <= limits.tag_key_max:
-                self.error("tags.key", f"tags.{key[:20]}", f"a tag key has 1 to {limits.tag_key_max} characters")
+                self.error("tags.key", f"tags.{key}", f"a tag key has 1 to {limits.tag_key_max} characters")
             if len(value) > limits.tag_value_max:
                 self.error(
                     "tags.value", f"tags.{key[:20]}", f"a tag value has at most {limits.tag_value_max} characters"
@@ -291,6 +291,9 @@ class _Checker:
             ok = False
         if not ok:
             return False
+        before = len(self.errors)
+        self.region_sells(cur.edition, cur.billing_mode, "current.edition", "current.billing_mode")
+        ok = len(self.errors) == before
         if cur.billing_mode == "pay_per_use":
             for name in ("term", "expires"):
                 if getattr(cur, name) is not None:
@@ -352,7 +355,7 @@ class _Checker:
         if target is not None and target.term is not None:
             if cur.billing_mode == "pay_per_use":
                 self.error("term.pay_per_use", "target.term", "a pay-per-use subscription has no term")
-            elif target.term != cur.term and self.c.quota_increase != "separate_term":
+            elif target.term != cur.term:
                 self.error(
                     "term.invalid", "target.term", f"the change is co-terminated with the order's term ({cur.term})"
                 )
