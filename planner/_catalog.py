@@ -14,7 +14,8 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from datetime import timezone as FixedOffset
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -187,6 +188,13 @@ class Catalog:
     editions: dict[str, _Edition]
     regions: dict[str, Region]
     prices: dict[tuple[str, str, str], Price] = field(repr=False)
+
+    @property
+    def tzinfo(self) -> FixedOffset:
+        """The catalog's time zone (``UTC+08:00`` → a fixed offset): billing days are counted in it."""
+        sign = 1 if self.timezone[3] == "+" else -1
+        hours, minutes = int(self.timezone[4:6]), int(self.timezone[7:9])
+        return FixedOffset(sign * timedelta(hours=hours, minutes=minutes))
 
     def price(self, region: str, item: str, billing_mode: str) -> Price | None:
         """The price of ``item`` in ``region``: the region's own row, else the ``*`` row."""

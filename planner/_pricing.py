@@ -7,7 +7,7 @@ to cents once, by :func:`planner._money.cut_to_cents` with the catalog's roundin
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -88,9 +88,9 @@ class _Pricer:
             self.out.used_prices.append(price)
         return price
 
-    def discount(self, term: Term) -> Decimal:
+    def discount(self, term: Term, *, paid: bool = True) -> Decimal:
         factor = self.c.discount(term)
-        if factor != 1 and term not in self.out.used_discounts:
+        if paid and factor != 1 and term not in self.out.used_discounts:
             self.out.used_discounts.append(term)
         return factor
 
@@ -148,7 +148,7 @@ class _Pricer:
         """A full term bought now: monthly price × quantity × months × the term's discount [SPEC A5]."""
         price = self.price(item, "yearly_monthly")
         unit_price, period = self.per_period(price.price, term)
-        factor = self.discount(term)
+        factor = self.discount(term, paid=unit_price > 0)  # a free edition uses no illustrative discount
         periods = Decimal(term.count)
         exact = unit_price * quantity * periods * factor
         per = f"{fmt(price.price)} × 12 = {fmt(unit_price)} a year; " if term.unit == "year" else ""
@@ -340,7 +340,7 @@ class _Pricer:
         cur = ch.current
         assert cur is not None and cur.paid is not None and cur.purchased_at is not None
         assert ch.current_expires is not None and ch.current_term is not None
-        tz = _catalog_tz(self.c)
+        tz = self.c.tzinfo
         bought = cur.purchased_at if cur.purchased_at.tzinfo else cur.purchased_at.replace(tzinfo=tz)
         # The planner prices an unsubscribe at the end of the day `on`: the least you get back that day.
         moment = datetime.combine(ch.on + timedelta(days=1), time(), tzinfo=tz)
@@ -348,6 +348,7 @@ class _Pricer:
         ordered_hours = max(int((service_end - bought).total_seconds() // 3600), 1)
         used_hours = min(max(int((moment - bought).total_seconds() // 3600), 0), ordered_hours)
         paid = cur.paid
+        package_id, package_size = next(iter(ch.refund_packages.items()), (None, 0))
         full = moment - bought <= timedelta(days=self.c.full_refund_days)
         if full:
             rate, used_amount, fee = ZERO, ZERO, ZERO
@@ -379,14 +380,18 @@ class _Pricer:
             "refund": money(due),
             "as_of": moment.isoformat(),
         }
+        if package_id is None:
+            item, quantity, unit = cur.edition, cur.quota, "quota"
+            what = f"{cur.edition} ({cur.quota} quota, {cur.term})"
+        else:
+            item, quantity, unit = package_id, package_size, self.c.packages[package_id].unit
+            what = f"{self.c.packages[package_id].name} ({package_size} {unit})"
         self.out.lines.append(
             QuoteLine(
-                item=cur.edition,
-                description=(
-                    f"Refund on unsubscribing {cur.edition} ({cur.quota} quota, {cur.term}) as of the end of {ch.on}"
-                ),
-                quantity=Decimal(cur.quota),
-                unit="quota",
+                item=item,
+                description=f"Refund on unsubscribing {what} as of the end of {ch.on}",
+                quantity=Decimal(quantity),
+                unit=unit,
                 unit_price=paid,
                 period="order",
                 periods=Decimal(1),
@@ -404,22 +409,17 @@ class _Pricer:
                     f"a full refund counts toward the limit of {self.c.full_refunds_per_year} per account per year",
                 )
             )
-        self.out.expires = ch.on
+        # The edition's order ends now; a package's order ends alone and the subscription runs on.
+        self.out.expires = ch.on if package_id is None else ch.current_expires
 
     def run(self) -> Priced:
         getattr(self, self.ch.action)()
         return self.out
 
 
-def _catalog_tz(catalog: Catalog) -> timezone:
-    sign = 1 if catalog.timezone[3] == "+" else -1
-    hours, minutes = int(catalog.timezone[4:6]), int(catalog.timezone[7:9])
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
 def today_in(catalog: Catalog) -> date:
     """Today in the catalog's time zone (Huawei settles in UTC+08:00)."""
-    return datetime.now(_catalog_tz(catalog)).date()
+    return datetime.now(catalog.tzinfo).date()
 
 
 def price_change(change: Change, catalog: Catalog) -> Priced:

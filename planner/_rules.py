@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ._catalog import BILLING_MODES, EDITIONS, Catalog
 from ._dates import Term, term_end
@@ -61,9 +61,16 @@ class Change:
     term: Term | None  # the order's term (the new one for purchase/renew/mode change)
     auto_renew: bool
     packages: dict[str, int] = field(default_factory=dict)  # bought by this action
+    refund_packages: dict[str, int] = field(default_factory=dict)  # the package order an unsubscribe ends
     current: Subscription | None = None
     current_term: Term | None = None
     current_expires: date | None = None
+
+
+def local_date(moment: datetime, catalog: Catalog) -> date:
+    """The calendar day of ``moment`` in the catalog's time zone (a naive moment is taken as that zone's)."""
+    zone = catalog.tzinfo
+    return (moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=zone)).date()
 
 
 def current_expiry(current: Subscription) -> date | None:
@@ -277,6 +284,8 @@ class _Checker:
         current_ok = self.current()
         if not current_ok or not region_ok:
             return
+        if target is None and REQUIRED_TARGET[r.action]:
+            return  # reported above; the action's own rules need the target
         getattr(self, r.action)()
 
     def current(self) -> bool:
@@ -516,23 +525,29 @@ class _Checker:
             self.error("request.malformed", "current.paid", "the amount paid cannot be negative")
         if cur.purchased_at is None:
             self.error("request.malformed", "current.purchased_at", "unsubscribe needs the purchase date-time")
-        elif cur.purchased_at.date() > self.on:
+        elif local_date(cur.purchased_at, self.c) > self.on:
             self.error("dates.order", "current.purchased_at", f"purchased after the unsubscribe day {self.on}")
         self.active()
-        for pkg_id in (t.packages or {}) if t is not None else {}:
+        # Packages are unsubscribed as their own orders (SPEC A7): `target.packages` names the one package
+        # whose order `current.paid` / `current.purchased_at` describe.
+        packages = (t.packages or {}) if t is not None else {}
+        if len(packages) > 1:
+            self.error("request.malformed", "target.packages", "unsubscribe one package order at a time")
+        for pkg_id, size in packages.items():
+            where = f"target.packages.{pkg_id}"
             package = self.c.packages.get(pkg_id)
             if package is None:
-                self.error("package.unknown", f"target.packages.{pkg_id}", f"{pkg_id!r} is not a package")
+                self.error("package.unknown", where, f"{pkg_id!r} is not a package: {', '.join(self.c.packages)}")
             elif not package.unsubscribable:
-                self.error("unsubscribe.package", f"target.packages.{pkg_id}", f"{package.name} cannot be unsubscribed")
+                self.error("unsubscribe.package", where, f"{package.name} cannot be unsubscribed [C: CN help]")
             elif pkg_id not in cur.packages:
-                self.error("package.unknown", f"target.packages.{pkg_id}", f"{package.name} is not held")
-            else:
+                self.error("package.unknown", where, f"{package.name} is not held (current.packages)")
+            elif not 1 <= size <= cur.packages[pkg_id]:
                 self.error(
-                    "unsubscribe.package",
-                    f"target.packages.{pkg_id}",
-                    "packages are unsubscribed as their own orders: price that order's refund on its own",
+                    "package.size", where, f"{package.name}: from 1 to the {cur.packages[pkg_id]} {package.unit} held"
                 )
+        if packages:
+            return
         kept = [
             self.c.packages[p].name
             for p in cur.packages
@@ -588,6 +603,7 @@ def resolve(request: Request, catalog: Catalog, on: date) -> Change:
         term=term,
         auto_renew=auto,
         packages=dict(t.packages or {}) if t is not None and request.action != "unsubscribe" else {},
+        refund_packages=dict(t.packages or {}) if t is not None and request.action == "unsubscribe" else {},
         current=cur,
         current_term=current_term,
         current_expires=current_expiry(cur),

@@ -50,8 +50,18 @@ def test_cut_to_cents_defaults_to_truncate() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [("22", "22"), ("2.20", "2.2"), ("0.65806452", "0.65806452"), ("0E-8", "0"), ("0.00", "0"), ("1E+2", "100"),
-     ("22.000", "22"), ("-0.5", "-0.5"), ("10000", "10000"), ("0.000005", "0.000005")],
+    [
+        ("22", "22"),
+        ("2.20", "2.2"),
+        ("0.65806452", "0.65806452"),
+        ("0E-8", "0"),
+        ("0.00", "0"),
+        ("1E+2", "100"),
+        ("22.000", "22"),
+        ("-0.5", "-0.5"),
+        ("10000", "10000"),
+        ("0.000005", "0.000005"),
+    ],
 )
 def test_fmt_is_plain_without_exponent_or_trailing_zeros(value: str, text: str) -> None:
     assert fmt(Decimal(value)) == text
@@ -64,8 +74,10 @@ def test_fmt8_keeps_eight_places(value: str, text: str) -> None:
     assert fmt8(Decimal(value)) == text
 
 
-@pytest.mark.parametrize(("value", "text"), [("13.1", "13.10"), ("0", "0.00"), ("2066.31", "2066.31"),
-                                             ("-220", "-220.00"), ("1E+3", "1000.00")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("13.1", "13.10"), ("0", "0.00"), ("2066.31", "2066.31"), ("-220", "-220.00"), ("1E+3", "1000.00")],
+)
 def test_money_has_two_decimals(value: str, text: str) -> None:
     assert money(Decimal(value)) == text
 

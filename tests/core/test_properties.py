@@ -36,8 +36,15 @@ def quote(request: dict[str, Any]) -> planner.Quote:
 
 def current(edition: str, quota: int, term: str, start: date, **extra: Any) -> dict[str, Any]:
     expires = term_end(start, Term.parse(term))
-    return {"edition": edition, "billing_mode": "yearly_monthly", "quota": quota, "term": term,
-            "start": start.isoformat(), "expires": expires.isoformat(), **extra}
+    return {
+        "edition": edition,
+        "billing_mode": "yearly_monthly",
+        "quota": quota,
+        "term": term,
+        "start": start.isoformat(),
+        "expires": expires.isoformat(),
+        **extra,
+    }
 
 
 def ok(q: planner.Quote) -> planner.Quote:
@@ -100,8 +107,17 @@ def test_quota_increase_is_monotone_in_quota(sub: tuple[dict[str, Any], date], a
     cur, on = sub
     small, large = sorted((a, b))
     fees = [
-        ok(quote({"hosts": 1, "on": on.isoformat(), "action": "increase_quota", "current": cur,
-                  "target": {"quota": cur["quota"] + extra}})).total
+        ok(
+            quote(
+                {
+                    "hosts": 1,
+                    "on": on.isoformat(),
+                    "action": "increase_quota",
+                    "current": cur,
+                    "target": {"quota": cur["quota"] + extra},
+                }
+            )
+        ).total
         for extra in (small, large)
     ]
     assert fees[0] <= fees[1]
@@ -113,8 +129,16 @@ def test_purchase_is_monotone_in_quota(edition: str, term: str, on: date, a: int
     """A larger quota never costs less; the price is proportional to the quota before truncation."""
     small, large = sorted((a, b))
     fees = [
-        ok(quote({"hosts": 1, "on": on.isoformat(), "action": "purchase",
-                  "target": {"edition": edition, "billing_mode": "yearly_monthly", "quota": q, "term": term}}))
+        ok(
+            quote(
+                {
+                    "hosts": 1,
+                    "on": on.isoformat(),
+                    "action": "purchase",
+                    "target": {"edition": edition, "billing_mode": "yearly_monthly", "quota": q, "term": term},
+                }
+            )
+        )
         for q in (small, large)
     ]
     assert fees[0].total <= fees[1].total
@@ -145,12 +169,20 @@ def test_upgrade_with_quota_increase_is_the_sum_of_its_parts(sub: tuple[dict[str
     exactly before rounding (to the 8th place), and within one cent per line after truncation."""
     cur, on = sub
     when = {"hosts": 1, "on": on.isoformat(), "current": cur}
-    together = ok(quote({**when, "action": "upgrade", "target": {"edition": "professional",
-                                                                   "quota": cur["quota"] + extra}})).lines[0]
+    together = ok(
+        quote({**when, "action": "upgrade", "target": {"edition": "professional", "quota": cur["quota"] + extra}})
+    ).lines[0]
     upgraded = ok(quote({**when, "action": "upgrade", "target": {"edition": "professional"}})).lines[0]
-    increased = ok(quote({**when, "action": "increase_quota",
-                          "current": {**cur, "edition": "professional"},
-                          "target": {"quota": cur["quota"] + extra}})).lines[0]
+    increased = ok(
+        quote(
+            {
+                **when,
+                "action": "increase_quota",
+                "current": {**cur, "edition": "professional"},
+                "target": {"quota": cur["quota"] + extra},
+            }
+        )
+    ).lines[0]
     exact_together = together.amount + together.truncated
     exact_parts = upgraded.amount + upgraded.truncated + increased.amount + increased.truncated
     assert abs(exact_together - exact_parts) <= 2 * WORK
@@ -162,8 +194,13 @@ def test_upgrade_with_quota_increase_is_the_sum_of_its_parts(sub: tuple[dict[str
 
 
 @SETTINGS
-@given(edition=st.sampled_from(["basic", "standard", "professional"]), term=terms, renewal=terms, start=days,
-       offset=st.integers(-60, 30))
+@given(
+    edition=st.sampled_from(["basic", "standard", "professional"]),
+    term=terms,
+    renewal=terms,
+    start=days,
+    offset=st.integers(-60, 30),
+)
 def test_renewal_moves_the_expiry_forward(edition: str, term: str, renewal: str, start: date, offset: int) -> None:
     """A renewal starts at the old expiry, even in grace or retention, and ends after it [A4]."""
     cur = current(edition, 10, term, start)
@@ -191,8 +228,9 @@ def test_released_subscriptions_do_not_renew(term: str, start: date, late: int) 
 
 @SETTINGS
 @given(sub=running(), cents=st.integers(0, 10_000_000), hour=st.integers(0, 23), minute=st.integers(0, 59))
-def test_refunds_stay_within_zero_and_paid(sub: tuple[dict[str, Any], date], cents: int, hour: int,
-                                           minute: int) -> None:
+def test_refunds_stay_within_zero_and_paid(
+    sub: tuple[dict[str, Any], date], cents: int, hour: int, minute: int
+) -> None:
     """0 ≤ refund ≤ paid; a full refund within 5 days gives back everything [A7]."""
     cur, on = sub
     paid = Decimal(cents) / 100
@@ -277,8 +315,12 @@ def purchases(draw: st.DrawFn) -> dict[str, Any]:
         packages["security_orchestration"] = draw(st.integers(1, 1_000_000))
     if packages:
         target["packages"] = packages
-    return {"hosts": draw(st.integers(0, target["quota"])), "on": draw(days).isoformat(), "action": "purchase",
-            "target": target}
+    return {
+        "hosts": draw(st.integers(0, target["quota"])),
+        "on": draw(days).isoformat(),
+        "action": "purchase",
+        "target": target,
+    }
 
 
 MONEY = re.compile(r"^-?\d+\.\d\d$")
@@ -312,8 +354,10 @@ def test_purchase_total_is_the_sum_of_its_lines_and_money_is_text(request: dict[
         assert Decimal(data["monthly_estimate"]) == sum(Decimal(line["monthly_estimate"]) for line in data["lines"])
         assert Decimal(data["hourly"]) == sum(Decimal(line["hourly"]) for line in data["lines"])
     else:
-        assert data["expires"] == term_end(date.fromisoformat(request["on"]),
-                                           Term.parse(request["target"]["term"])).isoformat()
+        assert (
+            data["expires"]
+            == term_end(date.fromisoformat(request["on"]), Term.parse(request["target"]["term"])).isoformat()
+        )
 
 
 @SETTINGS
@@ -322,8 +366,13 @@ def test_no_float_in_any_quote(sub: tuple[dict[str, Any], date], action: str) ->
     """Money is never a binary float in a quote dict, whatever the action (B3)."""
     cur, on = sub
     cur = {**cur, "edition": "standard", "paid": "100.00", "purchased_at": f"{cur['start']}T08:00:00"}
-    target = {"upgrade": {"edition": "professional"}, "increase_quota": {"quota": cur["quota"] + 1},
-              "renew": {"term": "1m"}, "buy_package": {"packages": {"large_screen": 1}}, "unsubscribe": None}[action]
+    target = {
+        "upgrade": {"edition": "professional"},
+        "increase_quota": {"quota": cur["quota"] + 1},
+        "renew": {"term": "1m"},
+        "buy_package": {"packages": {"large_screen": 1}},
+        "unsubscribe": None,
+    }[action]
     q = ok(quote({"hosts": 1, "on": on.isoformat(), "action": action, "current": cur, "target": target}))
     data = q.to_dict()
     assert not any(isinstance(leaf, float) for leaf in walk(data))

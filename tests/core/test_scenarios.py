@@ -95,8 +95,10 @@ def test_scenario_files_are_well_formed() -> None:
 
 
 def _explain(scenario: dict[str, Any], got: dict[str, Any]) -> str:
-    got_lines = [{k: line.get(k) for k in ("item", "quantity", "periods", "discount", "amount", "math")}
-                 for line in got.get("lines", [])]
+    got_lines = [
+        {k: line.get(k) for k in ("item", "quantity", "periods", "discount", "amount", "math")}
+        for line in got.get("lines", [])
+    ]
     return (
         f"\nscenario {scenario['name']} ({scenario['file']})\nwhy: {scenario['why']}\n"
         f"expected math: {scenario['math']}\n"
