@@ -14,7 +14,7 @@ from __future__ import annotations
 from ._catalog import BILLING_MODES, DEFAULT_CATALOG_DIR, EDITIONS, Catalog, Package, Price, Region, load_catalog
 from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
 from ._money import cut_to_cents
-from ._options import Option, options
+from ._options import Option, break_even, options
 from ._order import OrderFiles, export_order, verify_order
 from ._pricing import QuoteLine
 from ._problems import RULES, PlannerError, Problem
@@ -45,6 +45,7 @@ __all__ = [
     "Term",
     "__version__",
     "add_months",
+    "break_even",
     "cut_to_cents",
     "export_order",
     "load_catalog",

@@ -16,8 +16,11 @@ from ._catalog import Catalog
 from ._dates import Term, add_months, term_end
 from ._money import ZERO, cut_to_cents, money
 from ._pricing import price_change, today_in
+from ._problems import PlannerError, Problem
 from ._request import Subscription
 from ._rules import Change
+
+MAX_HORIZON_MONTHS = 120
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,24 @@ def _simulate_hourly(
     return option
 
 
+def option_problems(
+    catalog: Catalog, *, region: str, hosts: int, horizon_months: int, growth_pct: Decimal
+) -> list[Problem]:
+    """What is wrong with the arguments of :func:`options`, as rule problems (empty when all is well)."""
+    problems = []
+    if region not in catalog.regions:
+        problems.append(Problem("region.unknown", "region", f"{region!r} is not a region of catalog {catalog.id}"))
+    if not 0 <= hosts <= catalog.limits.hosts_max:
+        problems.append(Problem("hosts.invalid", "hosts", f"from 0 to {catalog.limits.hosts_max:,}, got {hosts:,}"))
+    if not 1 <= horizon_months <= MAX_HORIZON_MONTHS:
+        problems.append(
+            Problem("request.malformed", "horizon", f"from 1 to {MAX_HORIZON_MONTHS} months, got {horizon_months}")
+        )
+    if not (growth_pct.is_finite() and ZERO <= growth_pct <= 100):
+        problems.append(Problem("request.malformed", "growth", f"a monthly percentage from 0 to 100, got {growth_pct}"))
+    return problems
+
+
 def options(
     catalog: Catalog,
     *,
@@ -238,16 +259,13 @@ def options(
 ) -> list[Option]:
     """Every valid way to cover ``hosts`` in ``region``, cheapest first over ``horizon_months``.
 
-    Raises ``ValueError`` naming the argument when one is out of range.
+    Raises :class:`PlannerError` with every argument that is out of range (rule code, field, limit).
     """
-    if region not in catalog.regions:
-        raise ValueError(f"region: {region!r} is not a region of catalog {catalog.id}")
-    if not 0 <= hosts <= catalog.limits.quota_max:
-        raise ValueError(f"hosts: from 0 to {catalog.limits.quota_max:,}, got {hosts}")
-    if not 1 <= horizon_months <= 120:
-        raise ValueError(f"horizon: from 1 to 120 months, got {horizon_months}")
-    if not ZERO <= growth_pct <= 100:
-        raise ValueError(f"growth: a monthly percentage from 0 to 100, got {growth_pct}")
+    problems = option_problems(
+        catalog, region=region, hosts=hosts, horizon_months=horizon_months, growth_pct=growth_pct
+    )
+    if problems:
+        raise PlannerError(problems)
     start = start or today_in(catalog)
     found: list[Option] = []
     for edition, modes in catalog.regions[region].sells.items():

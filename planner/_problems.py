@@ -29,6 +29,7 @@ RULES: dict[str, str] = {
     "billing_mode.change": "only professional pay-per-use can change to yearly/monthly",
     "renew.pay_per_use": "only yearly/monthly subscriptions renew",
     "renew.spec_change": "a renewal only extends time; quota and packages cannot change",
+    "renew.too_short": "a late renewal (from the old expiry) must end after the day it is paid",
     "renew.released": "the subscription was released after its retention period",
     "upgrade.same_edition": "an upgrade must go to a higher edition",
     "upgrade.expired": "an expired subscription cannot be changed; renew it first",

@@ -457,10 +457,18 @@ class _Checker:
                 "renew.pay_per_use", "current.billing_mode", "pay-per-use is billed by the hour and does not renew"
             )
             return
-        self.term(t.term, "target.term", required=True)
+        term = self.term(t.term, "target.term", required=True)
         expires = current_expiry(cur)
         assert expires is not None
         state = lifecycle_state(self.c, expires, self.on)
+        if term is not None and state in ("grace", "retention") and term_end(expires, term) <= self.on:
+            # The renewal runs from the old expiry [C]: a short one can end before it is even paid.
+            self.error(
+                "renew.too_short",
+                "target.term",
+                f"renewing {term.code} from the expiry {expires} ends on {term_end(expires, term)}, "
+                f"not after {self.on}: choose a longer term",
+            )
         if state == "released":
             last = expires + timedelta(days=self.c.grace_days + self.c.retention_days)
             self.error(

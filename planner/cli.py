@@ -93,9 +93,9 @@ def cmd_options(args: argparse.Namespace) -> int:
             growth_pct=args.growth,
             start=args.start,
         )
-    except ValueError as exc:
-        field, _, message = str(exc).partition(": ")
-        print(f"planner: --{field}: {message}", file=sys.stderr)
+    except PlannerError as exc:
+        for problem in exc.problems:
+            print(f"planner: --{problem.field}: {problem.rule}: {problem.message}", file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
         print(json.dumps([o.to_dict() for o in found], indent=2, ensure_ascii=False))

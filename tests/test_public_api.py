@@ -38,6 +38,7 @@ EXPECTED = {
     "__version__",
     # functions
     "add_months",
+    "break_even",
     "cut_to_cents",
     "export_order",
     "load_catalog",

@@ -156,6 +156,18 @@ ERRORS = [
         {"action": "renew", "on": "2024-08-08", "target": {"edition": DELETE, "term": "1m"}},
         "expiry 07-08 + 15 grace + 15 retention = 08-07 is the last day",
     ),
+    Case(
+        "renew.too_short",
+        "target.term",
+        "upgrade",
+        {
+            "action": "renew",
+            "on": "2023-03-02",
+            "current": {"start": "2023-01-01", "expires": "2023-02-01"},
+            "target": {"edition": DELETE, "term": "1m"},
+        },
+        "in retention on 03-02 (expiry 02-01 + 29 days); 1m from 02-01 ends 03-01, already past",
+    ),
     Case("upgrade.same_edition", "target.edition", "upgrade", {"target": {"edition": "standard"}}),
     Case("upgrade.expired", "on", "upgrade", {"on": "2024-07-09"}, "the day after expiry"),
     Case("upgrade.basic_quota", "target.quota", "upgrade", {"current": {"edition": "basic"}, "target": {"quota": 20}}),
