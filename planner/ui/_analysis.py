@@ -1,0 +1,290 @@
+"""Plain models behind the options and renewals pages (no widgets here; pandas only for the portfolio).
+
+:class:`OptionsQuery` asks :func:`planner.options` for every way to cover N hosts. :class:`Portfolio` reads
+a CSV of running subscriptions and prices each one's renewal with :func:`planner.quote` (action ``renew``):
+the rows' dates come from the file, and every amount from the core.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+import planner
+from planner import Catalog, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+HORIZONS: tuple[int, ...] = (12, 24, 36, 48, 60)
+SAMPLE_PORTFOLIO = Path(planner.__file__).resolve().parent.parent / "data" / "portfolio-sample.csv"
+PORTFOLIO_COLUMNS: tuple[str, ...] = (
+    "name",
+    "region",
+    "edition",
+    "billing_mode",
+    "quota",
+    "hosts",
+    "term",
+    "start",
+    "expires",
+    "auto_renew",
+)
+MAX_PORTFOLIO_ROWS = 500  # an uploaded file is read in the visitor's kernel: keep it bounded
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+@dataclass
+class OptionsQuery:
+    """What the options page asks: a region, a host count, monthly growth and a horizon."""
+
+    region: str
+    hosts: int = 100
+    growth_pct: Decimal = Decimal("0")
+    horizon_months: int = 36
+    start: date | None = None
+
+    @classmethod
+    def from_query(cls, query: str, catalog: Catalog, *, today: date | None = None) -> tuple[OptionsQuery, list[str]]:
+        """Defaults, pre-filled from ``?region=…&hosts=…&growth=…&horizon=…``; a notice per unused parameter."""
+        region = "cn-north-4" if "cn-north-4" in catalog.regions else next(iter(catalog.regions))
+        result = cls(region=region, start=today)
+        notices: list[str] = []
+        for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+            text = text.strip()
+            try:
+                if key == "region":
+                    if text not in catalog.regions:
+                        raise ValueError("not a region of the catalog")
+                    result.region = text
+                elif key == "hosts":
+                    result.hosts = int(text)
+                elif key == "growth":
+                    result.growth_pct = Decimal(text)
+                    if not result.growth_pct.is_finite():
+                        raise ValueError("not a number")
+                elif key == "horizon":
+                    months = int(text.removesuffix("m"))
+                    if months not in HORIZONS:
+                        raise ValueError(f"use one of {', '.join(map(str, HORIZONS))}")
+                    result.horizon_months = months
+                else:
+                    notices.append(f"Ignored the URL parameter {key[:40]!r}: not an options field.")
+            except (ValueError, InvalidOperation) as exc:
+                reason = (
+                    str(exc) if isinstance(exc, ValueError) and "invalid literal" not in str(exc) else "not a number"
+                )
+                notices.append(f"Ignored {key}={text[:40]!r}: {reason}.")
+        return result, notices
+
+    def run(self, catalog: Catalog) -> tuple[list[Any], list[Problem]]:
+        """The ranked options, or the problem with the inputs (the core's own words)."""
+        try:
+            found = planner.options(
+                catalog,
+                region=self.region,
+                hosts=self.hosts,
+                horizon_months=self.horizon_months,
+                growth_pct=self.growth_pct,
+                start=self.start,
+            )
+        except planner.PlannerError as exc:
+            return [], list(exc.problems)
+        return found, []
+
+
+# -- renewals ----------------------------------------------------------------------------------------
+@dataclass
+class Portfolio:
+    """Subscriptions read from a CSV, each with its renewal quote for ``term``."""
+
+    catalog: Catalog
+    frame: pd.DataFrame
+    term: str = "1y"
+    on: date | None = None
+    problems: list[Problem] = field(default_factory=list)  # about the file itself
+    quotes: list[Any] = field(default_factory=list)  # one Quote (or None) per row
+    requests: list[dict[str, Any] | None] = field(default_factory=list)
+
+    @classmethod
+    def read(
+        cls,
+        source: str | os.PathLike[str] | bytes | None,
+        catalog: Catalog,
+        *,
+        term: str = "1y",
+        on: date | None = None,
+    ) -> Portfolio:
+        """Read a portfolio CSV (a path, uploaded bytes, or ``None`` for the sample in data/)."""
+        import pandas as pd
+
+        problems: list[Problem] = []
+        frame = pd.DataFrame(columns=list(PORTFOLIO_COLUMNS))
+        try:
+            if isinstance(source, bytes):
+                if len(source) > MAX_UPLOAD_BYTES:
+                    raise ValueError(f"the file is larger than {MAX_UPLOAD_BYTES // 1000} kB")
+                raw = pd.read_csv(io.BytesIO(source), dtype=str, keep_default_na=False)
+            else:
+                raw = pd.read_csv(source or SAMPLE_PORTFOLIO, dtype=str, keep_default_na=False)
+        except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            problems.append(Problem("request.malformed", "portfolio", f"cannot read the CSV: {exc}"))
+        else:
+            raw.columns = [str(c).strip() for c in raw.columns]
+            missing = [c for c in PORTFOLIO_COLUMNS if c not in raw.columns and c != "name"]
+            if missing:
+                problems.append(Problem("request.malformed", "portfolio", f"missing columns: {', '.join(missing)}"))
+            elif len(raw) > MAX_PORTFOLIO_ROWS:
+                problems.append(Problem("request.malformed", "portfolio", f"more than {MAX_PORTFOLIO_ROWS} rows"))
+            else:
+                if "name" not in raw.columns:
+                    raw.insert(0, "name", [f"row {i + 2}" for i in range(len(raw))])
+                frame = raw[list(PORTFOLIO_COLUMNS)].map(lambda v: str(v).strip())
+        portfolio = cls(catalog=catalog, frame=frame.reset_index(drop=True), term=term, on=on, problems=problems)
+        portfolio.price()
+        return portfolio
+
+    def renew_request(self, row: Any, *, accept: bool = False) -> dict[str, Any]:
+        """The SPEC B2 renewal request for one row (text cells become the request's types)."""
+        current: dict[str, Any] = {
+            "edition": row["edition"],
+            "billing_mode": row["billing_mode"],
+            "quota": _int(row["quota"]),
+            "start": row["start"],
+        }
+        if row["term"]:
+            current["term"] = row["term"]
+        if row["expires"]:
+            current["expires"] = row["expires"]
+        current["auto_renew"] = row["auto_renew"].lower() in ("true", "yes", "1")
+        request: dict[str, Any] = {
+            "region": row["region"],
+            "hosts": _int(row["hosts"]) if row["hosts"] else _int(row["quota"]),
+            "action": "renew",
+            "current": current,
+            "target": {"term": self.term},
+            "accept_disclaimer": accept,
+        }
+        if self.on is not None:
+            request["on"] = self.on.isoformat()
+        tag = row["name"]
+        if tag:
+            request["tags"] = {"subscription": tag[:255]}
+        return request
+
+    def price(self) -> None:
+        """Quote every row's renewal (the core prices; nothing is computed here)."""
+        self.quotes, self.requests = [], []
+        for _, row in self.frame.iterrows():
+            request = self.renew_request(row)
+            self.requests.append(request)
+            self.quotes.append(planner.quote(request, self.catalog, today=self.on))
+
+    def rows(self) -> pd.DataFrame:
+        """One row per subscription: dates, the renewal cost (or its errors), and the lifecycle windows."""
+        import pandas as pd
+
+        records = []
+        for (_, row), quote in zip(self.frame.iterrows(), self.quotes, strict=True):
+            expires = _date(row["expires"])
+            grace_ends = expires + timedelta(days=self.catalog.grace_days) if expires else None
+            retention_ends = grace_ends + timedelta(days=self.catalog.retention_days) if grace_ends else None
+            data = quote.to_dict()
+            records.append(
+                {
+                    "name": row["name"],
+                    "region": row["region"],
+                    "edition": row["edition"],
+                    "quota": row["quota"],
+                    "term": row["term"],
+                    "label": f"{row['name']} · {row['region']}",
+                    "start": _date(row["start"]),
+                    "expires": expires,
+                    "grace_ends": grace_ends,
+                    "retention_ends": retention_ends,
+                    "auto_renew": row["auto_renew"].lower() in ("true", "yes", "1"),
+                    # The charge that renews the running term: lead days before its expiry [A4].
+                    "auto_renew_charge": (
+                        expires - timedelta(days=self.catalog.auto_renew_lead_days)
+                        if expires and row["auto_renew"].lower() in ("true", "yes", "1")
+                        else None
+                    ),
+                    "renewal_cost": Decimal(data["total"]) if quote.ok and data.get("total") else None,
+                    "new_expiry": _date(data.get("expires", "")),
+                    "ok": bool(quote.ok),
+                    "problems": "; ".join(f"{p.rule}: {p.message}" for p in quote.errors),
+                }
+            )
+        return pd.DataFrame.from_records(records, columns=_ROW_COLUMNS)
+
+    def cost_by_region(self) -> pd.DataFrame:
+        """Renewal cost per region (renewable rows only), with Decimal sums; the total is their sum."""
+        import pandas as pd
+
+        rows = self.rows()
+        rows = rows[rows["ok"]]
+        sums: dict[str, Decimal] = {}
+        counts: dict[str, int] = {}
+        for region, cost in zip(rows["region"], rows["renewal_cost"], strict=True):
+            sums[region] = sums.get(region, Decimal(0)) + cost
+            counts[region] = counts.get(region, 0) + 1
+        return pd.DataFrame(
+            {"region": list(sums), "subscriptions": [counts[r] for r in sums], "cost": list(sums.values())}
+        )
+
+    def total(self) -> Decimal:
+        return sum(self.cost_by_region()["cost"], Decimal(0))
+
+    def export(self, out_dir: str | os.PathLike[str]) -> tuple[list[Any], list[tuple[str, list[Problem]]]]:
+        """Write one renewal order per renewable row; return the files and, per skipped row, why."""
+        written, skipped = [], []
+        for (_, row), quote in zip(self.frame.iterrows(), self.quotes, strict=True):
+            if not quote.ok:
+                skipped.append((row["name"], list(quote.errors)))
+                continue
+            try:
+                written.append(planner.export_order(self.renew_request(row, accept=True), out_dir, self.catalog))
+            except planner.PlannerError as exc:
+                skipped.append((row["name"], exc.problems))
+        return written, skipped
+
+
+_ROW_COLUMNS = [
+    "name",
+    "region",
+    "edition",
+    "quota",
+    "term",
+    "label",
+    "start",
+    "expires",
+    "grace_ends",
+    "retention_ends",
+    "auto_renew",
+    "auto_renew_charge",
+    "renewal_cost",
+    "new_expiry",
+    "ok",
+    "problems",
+]
+
+
+def _int(text: str) -> int | str:
+    # A cell that is not a whole number goes to the core as text, which reports it as the field's rule.
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

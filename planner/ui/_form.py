@@ -1,0 +1,402 @@
+"""The planner page: a form over :class:`OrderModel`, the quote beside it, and the export.
+
+Widgets only forward what the user typed to the model and draw what the model holds; the price always
+comes from :func:`planner.quote`. Stable CSS classes (``planner-region`` …) are the hooks for tests and
+automation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+from IPython.display import display
+
+import planner
+
+from . import _html
+from ._model import OrderModel
+
+DISCLAIMER = (
+    "Disclaimer: this is a plan, not a purchase. Amounts come from the price catalog {catalog} "
+    "(version {version}); figures marked illustrative are not published by Huawei, and Huawei Cloud's "
+    "own bill is what counts. Nothing is paid or ordered from here."
+)
+
+_STYLE = {"description_width": "150px"}
+
+
+def _field() -> w.Layout:
+    # One Layout per widget: a shared one would show or hide them all together.
+    return w.Layout(width="400px")
+
+
+class OrderForm:
+    """The planner page. ``OrderForm(model).widget`` is what a notebook displays."""
+
+    def __init__(self, model: OrderModel) -> None:
+        self.model = model
+        self._syncing = False
+        catalog = model.catalog
+        self.inputs: dict[str, w.ValueWidget] = {}
+
+        self.header = w.HTML(_html.nav("planner"))
+        self.notices = w.HTML()
+        self.notices.add_class("planner-notices")
+
+        self._select("region", "Region")
+        self._select("action", "What to do")
+        self._int("hosts", "Hosts to cover", f"Hosts in the account (0–{catalog.limits.hosts_max:,})")
+        self._date("on", "Priced on", "The day the action is priced and paid")
+
+        self._select("current_edition", "Edition")
+        self._select("current_billing_mode", "Billing mode")
+        self._int("current_quota", "ECS quota", "The quota bought")
+        self._select("current_term", "Term")
+        self._date("current_start", "Started on")
+        self._date("current_expires", "Expires on")
+        self._text("current_paid", f"Amount paid ({catalog.currency})", "e.g. 3300.00")
+        self._date("current_purchased_at", "Purchased on")
+
+        self._select("edition", "Edition")
+        self._select("billing_mode", "Billing mode")
+        self._int("quota", "ECS quota", f"At least the host count; at most {catalog.limits.quota_max:,}")
+        self._select("term", "Term")
+        self.packages: dict[str, w.ValueWidget] = {}
+        for pkg_id, package in catalog.packages.items():
+            if package.max == 1:
+                box: w.ValueWidget = w.Checkbox(description=package.name, indent=False, layout=_field())
+            else:
+                box = w.IntText(
+                    description=f"{package.unit}",
+                    style=_STYLE,
+                    layout=_field(),
+                    tooltip=f"{package.name}: {package.min}–{package.max:,} in steps of {package.step}; 0 for none",
+                )
+            box.add_class(f"planner-package-{pkg_id.replace('_', '-')}")
+            box.observe(self._package_changed(pkg_id), names="value")
+            self.packages[pkg_id] = box
+        self.package_box = w.VBox(
+            [
+                w.VBox([w.HTML(f"<span class='planner-muted'>{_html.esc(p.name)}</span>"), self.packages[k]])
+                if p.max != 1
+                else self.packages[k]
+                for k, p in catalog.packages.items()
+            ]
+        )
+        self.package_box.add_class("planner-packages")
+        self.inputs["auto_renew"] = w.Checkbox(description="Renew automatically", indent=False)
+        self.inputs["auto_renew"].add_class("planner-auto-renew")
+        self.inputs["auto_renew"].observe(self._changed("auto_renew"), names="value")
+        self._text("tags", "Tags", "key=value, key=value")
+
+        self.disclaimer_text = w.HTML(
+            "<div class='planner-muted'>"
+            + _html.esc(DISCLAIMER.format(catalog=catalog.name, version=catalog.version))
+            + "</div>"
+        )
+        self.inputs["accept_disclaimer"] = w.Checkbox(
+            description="I accept the disclaimer", indent=False, layout=w.Layout(width="auto")
+        )
+        self.inputs["accept_disclaimer"].add_class("planner-disclaimer")
+        self.inputs["accept_disclaimer"].observe(self._changed("accept_disclaimer"), names="value")
+
+        # Results
+        self.errors = w.HTML()
+        self.errors.add_class("planner-errors")
+        self.banner = w.HTML()
+        self.banner.add_class("planner-illustrative")
+        self.warnings = w.HTML()
+        self.warnings.add_class("planner-warnings")
+        self.total = w.HTML()
+        self.total.add_class("planner-total")
+        self.lines = w.HTML()
+        self.lines.add_class("planner-quote")
+        self.chart = w.Output(layout=w.Layout(min_height="0px"))
+        self.chart.add_class("planner-chart")
+        self.export_button = w.Button(description="Export order", icon="download", button_style="primary")
+        self.export_button.add_class("planner-export")
+        self.export_button.on_click(self._export)
+        self.export_hint = w.HTML()
+        self.export_hint.add_class("planner-export-hint")
+        self.message = w.HTML()
+        self.message.add_class("planner-message")
+        self.download = w.HTML()
+        self.download.add_class("planner-download")
+        self._chart_key: object = None
+
+        self.current_box = w.VBox(
+            [self._section("Your current subscription")]
+            + [
+                self.inputs[n]
+                for n in (
+                    "current_edition",
+                    "current_billing_mode",
+                    "current_quota",
+                    "current_term",
+                    "current_start",
+                    "current_expires",
+                    "current_paid",
+                    "current_purchased_at",
+                )
+            ]
+        )
+        self.target_title = self._section("The change")
+        self.packages_title = self._section("Value-added packages")
+        form = w.VBox(
+            [
+                self._section("Where and what"),
+                self.inputs["region"],
+                self.inputs["action"],
+                self.inputs["hosts"],
+                self.inputs["on"],
+                self.current_box,
+                self.target_title,
+                self.inputs["edition"],
+                self.inputs["billing_mode"],
+                self.inputs["quota"],
+                self.inputs["term"],
+                self.inputs["auto_renew"],
+                self.packages_title,
+                self.package_box,
+                self._section("Order details"),
+                self.inputs["tags"],
+            ],
+            layout=w.Layout(width="430px", flex="0 0 auto"),
+        )
+        form.add_class("planner-form")
+        results = w.VBox(
+            [
+                self.errors,
+                self.banner,
+                self.total,
+                self.lines,
+                self.chart,
+                self.warnings,
+                self.disclaimer_text,
+                self.inputs["accept_disclaimer"],
+                w.HBox([self.export_button, self.export_hint]),
+                self.message,
+                self.download,
+            ],
+            layout=w.Layout(flex="1 1 480px", min_width="320px", padding="0 0 0 16px"),
+        )
+        results.add_class("planner-results")
+        self.widget = w.VBox(
+            [
+                self.header,
+                self.notices,
+                w.HBox([form, results], layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+            ]
+        )
+        self.widget.add_class("planner-app")
+        model.observe(self.render)
+        self.render(model)
+
+    # -- building ---------------------------------------------------------------------------------
+    @staticmethod
+    def _section(title: str) -> w.HTML:
+        return w.HTML(f"<div class='planner-section'>{_html.esc(title)}</div>")
+
+    def _hook(self, name: str, widget: w.ValueWidget) -> None:
+        widget.add_class("planner-" + name.replace("_", "-"))
+        widget.observe(self._changed(name), names="value")
+        self.inputs[name] = widget
+
+    def _select(self, name: str, label: str) -> None:
+        self._hook(name, w.Dropdown(description=label, style=_STYLE, layout=_field()))
+
+    def _int(self, name: str, label: str, tooltip: str = "") -> None:
+        self._hook(name, w.IntText(description=label, style=_STYLE, layout=_field(), tooltip=tooltip))
+
+    def _date(self, name: str, label: str, tooltip: str = "") -> None:
+        self._hook(name, w.DatePicker(description=label, style=_STYLE, layout=_field(), tooltip=tooltip))
+
+    def _text(self, name: str, label: str, placeholder: str) -> None:
+        self._hook(
+            name,
+            w.Text(description=label, placeholder=placeholder, style=_STYLE, layout=_field(), continuous_update=False),
+        )
+
+    # -- widget → model ---------------------------------------------------------------------------
+    def _changed(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def forward(change: dict[str, Any]) -> None:
+            if self._syncing:
+                return
+            value = change["new"]
+            if name in ("on", "current_start", "current_expires", "current_purchased_at") and value is None:
+                return  # a half-typed date: keep the last whole one
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            self.model.update(**{name: value})
+
+        return forward
+
+    def _package_changed(self, pkg_id: str) -> Callable[[dict[str, Any]], None]:
+        def forward(change: dict[str, Any]) -> None:
+            if self._syncing:
+                return
+            sizes = dict(self.model.draft.packages)
+            sizes[pkg_id] = int(change["new"])
+            self.model.update(packages=sizes)
+
+        return forward
+
+    # -- model → widgets --------------------------------------------------------------------------
+    def render(self, model: OrderModel) -> None:
+        self._syncing = True
+        try:
+            self._render_inputs(model)
+        finally:
+            self._syncing = False
+        self._render_results(model)
+
+    def _render_inputs(self, model: OrderModel) -> None:
+        draft = model.draft
+        for name in model.SELECTS:
+            widget = self.inputs[name]
+            options = model.choices(name)
+            if list(widget.options) != options:
+                widget.options = options
+            if widget.value != getattr(draft, name):
+                widget.value = getattr(draft, name)
+        for name, widget in self.inputs.items():
+            if name in model.SELECTS:
+                continue
+            value = getattr(draft, name)
+            if widget.value != value:
+                widget.value = value
+            widget.layout.display = None if draft.shows(name) else "none"
+        for name in model.SELECTS:
+            self.inputs[name].layout.display = None if draft.shows(name) else "none"
+        for pkg_id, box in self.packages.items():
+            size = draft.packages.get(pkg_id, 0)
+            shown: Any = bool(size) if isinstance(box, w.Checkbox) else size
+            if box.value != shown:
+                box.value = shown
+        self.current_box.layout.display = None if draft.action != "purchase" else "none"
+        shows_packages = draft.shows("packages")
+        self.package_box.layout.display = None if shows_packages else "none"
+        self.packages_title.layout.display = None if shows_packages else "none"
+        target_fields = ("edition", "billing_mode", "quota", "term", "auto_renew")
+        self.target_title.layout.display = None if any(draft.shows(n) for n in target_fields) else "none"
+        self.notices.value = "".join(_html.notice(text) for text in model.notices)
+
+    def _render_results(self, model: OrderModel) -> None:
+        quote = model.quote
+        self.errors.value = _html.problem_list(model.errors, css="planner-bad", title="Fix these to get a price:")
+        self.banner.value = (
+            _html.notice(
+                "Illustrative prices: some figures in this quote are not published by Huawei "
+                "(see the notes below). Check them against the Huawei Cloud console before you rely on them.",
+                css="planner-warn",
+            )
+            if model.priced and quote.illustrative
+            else ""
+        )
+        notes = [p for p in model.warnings if p.rule != "price.illustrative"]
+        illustrative = [p for p in model.warnings if p.rule == "price.illustrative"]
+        self.warnings.value = _html.problem_list(notes, css="planner-warn", title="Notes:") + (
+            _html.problem_list(illustrative, css="planner-info", title="Illustrative figures used:")
+            if model.priced
+            else ""
+        )
+        if model.priced:
+            self.total.value = _total_html(quote)
+            self.lines.value = _lines_html(quote)
+        else:
+            self.total.value = "<div class='planner-muted'>No price until the problems are fixed.</div>"
+            self.lines.value = ""
+        self._render_chart(model)
+        self.export_button.disabled = not model.can_export
+        self.export_hint.value = f"<span class='planner-muted'>{_html.esc(model.export_hint)}</span>"
+
+    def _render_chart(self, model: OrderModel) -> None:
+        key = (model.priced, repr(model.quote.to_dict()["lines"]) if model.priced else None)
+        if key == self._chart_key:
+            return
+        self._chart_key = key
+        self.chart.clear_output(wait=True)
+        if not model.priced or not model.quote.lines:
+            return
+        from planner import charts  # plotly is imported only once a chart is needed
+
+        figure = charts.quote_figure(model.quote)
+        with self.chart:
+            display(charts.bundle(figure), raw=True)
+
+    # -- export -----------------------------------------------------------------------------------
+    def _export(self, _button: w.Button) -> None:
+        self.message.value = ""
+        self.download.value = ""
+        try:
+            files = self.model.export()
+        except planner.PlannerError as exc:
+            self.message.value = _html.problem_list(exc.problems, css="planner-bad", title="Not exported:")
+            return
+        except OSError as exc:
+            self.message.value = _html.notice(
+                f"Not exported: cannot write the files ({exc.strerror}).", css="planner-bad"
+            )
+            return
+        order = files.order
+        total = order.get("total", "")
+        self.message.value = _html.notice(
+            f"Order written: {files.json_path.name} and {files.csv_path.name} in {files.json_path.parent} "
+            f"(total {total} {order.get('currency', '')}).",
+            css="planner-ok",
+        )
+        self.download.value = _html.download_links([files.json_path, files.csv_path])
+
+
+def _total_html(quote: Any) -> str:
+    data = quote.to_dict()
+    currency = _html.esc(data["currency"])
+    parts = [
+        f"<div class='planner-total-line'>Due now: <span class='planner-total-amount'>"
+        f"{_html.esc(data['total'])}</span> {currency}</div>"
+    ]
+    facts = []
+    if "monthly_estimate" in data:
+        facts.append(f"about {_html.esc(data['monthly_estimate'])} {currency} a month (730 hours)")
+    if "hourly" in data:
+        facts.append(f"{_html.esc(data['hourly'])} {currency} an hour, billed by the second")
+    if "expires" in data:
+        facts.append(f"expires {_html.esc(data['expires'])}")
+    if "auto_renew_charge" in data:
+        facts.append(f"auto-renewal charged on {_html.esc(data['auto_renew_charge'])}")
+    if "refund" in data:
+        refund = data["refund"]
+        facts.append("refund: " + ", ".join(f"{_html.esc(k)} {_html.esc(v)}" for k, v in refund.items()))
+    if facts:
+        parts.append(f"<div class='planner-muted'>{'; '.join(facts)}</div>")
+    return "".join(parts)
+
+
+def _lines_html(quote: Any) -> str:
+    data = quote.to_dict()
+    rows = []
+    for line in data["lines"]:
+        cells = (
+            f"<td>{_html.esc(line['description'])}</td>"
+            f"<td class='num'>{_html.esc(line['quantity'])} {_html.esc(line['unit'])}</td>"
+            f"<td class='num'>{_html.esc(line['unit_price'])}/{_html.esc(line['period'])}</td>"
+            f"<td class='num'>{_html.esc(line['periods'])}</td>"
+            f"<td class='num'>{_html.esc(line['discount'])}</td>"
+            f"<td class='num'>{_html.esc(line['amount'])}</td>"
+        )
+        rows.append(f"<tr>{cells}</tr><tr class='math'><td colspan='6'>{_html.esc(line['math'])}</td></tr>")
+    head = "".join(
+        f"<th class='{c}'>{_html.esc(t)}</th>"
+        for t, c in (
+            ("Line", ""),
+            ("Quantity", "num"),
+            (f"Unit price ({data['currency']})", "num"),
+            ("Periods", "num"),
+            ("Discount", "num"),
+            (f"Amount ({data['currency']})", "num"),
+        )
+    )
+    return f"<table class='planner-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -1,0 +1,142 @@
+"""A real Voila server for the browser journeys, and Debian's chromium for pytest-playwright.
+
+The server is started once per session on a free port (as ``planner app`` would start it), with its
+exports going to a temporary folder; it is stopped with SIGTERM and its process group killed after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, app_environment, voila_command
+
+OUTPUT_DIR = PROJECT_DIR / "test-output"
+CHROMIUM = "/usr/bin/chromium"
+FIRST_VIEW_TIMEOUT_MS = 120_000  # a kernel start + notebook run on a busy 2-core machine
+STEP_TIMEOUT_MS = 30_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if not Path(CHROMIUM).exists():
+                item.add_marker(pytest.mark.skip(reason=f"no browser at {CHROMIUM}"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": {"width": 1360, "height": 1000}, "accept_downloads": True}
+
+
+@dataclass
+class App:
+    """The running server: its address, where its exports go, and when it was started."""
+
+    url: str
+    orders_dir: Path
+    started: float
+    timings: dict[str, float] = field(default_factory=dict)
+    viewed: bool = False
+
+    def first_view(self) -> None:
+        """Call when a page is interactive: the session's first call records server start → first view."""
+        if not self.viewed:
+            self.viewed = True
+            self.record("server_start_to_first_interactive_view_s", time.monotonic() - self.started)
+
+    def record(self, name: str, seconds: float) -> None:
+        self.timings[name] = round(seconds, 2)
+        OUTPUT_DIR.mkdir(exist_ok=True)
+        (OUTPUT_DIR / "timings.json").write_text(json.dumps(self.timings, indent=2) + "\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
+    # Poll the TCP port: a GET of a notebook would start a kernel and run it.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"voila exited with {process.returncode}; see test-output/voila.log")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"voila did not listen on {port} within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    orders = tmp_path_factory.mktemp("orders")
+    port = _free_port()
+    env = app_environment({**os.environ, "PLANNER_ORDERS_DIR": str(orders)})
+    log = (OUTPUT_DIR / "voila.log").open("w")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        voila_command(port, NOTEBOOKS_DIR),
+        env=env,
+        cwd=PROJECT_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield App(url=f"http://127.0.0.1:{port}", orders_dir=orders, started=started)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # kernels are in the server's process group
+        process.wait()
+        log.close()
+
+
+@pytest.fixture
+def screenshot():
+    """``screenshot(page, name)`` saves a full-page PNG into test-output/."""
+
+    def save(page, name: str) -> Path:
+        OUTPUT_DIR.mkdir(exist_ok=True)
+        path = OUTPUT_DIR / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

@@ -1,0 +1,61 @@
+"""Journeys on the options, renewals and catalog pages, reached from the planner's navigation bar."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+import planner
+
+from .conftest import FIRST_VIEW_TIMEOUT_MS, STEP_TIMEOUT_MS, App
+
+
+def _cheapest_paid_total(hosts: int) -> str:
+    found = planner.options(planner.load_catalog(), region="cn-north-4", hosts=hosts)
+    return str(next(o.total for o in found if o.total > 0))
+
+
+def test_options_ranking_and_chart_change_with_hosts(page: Page, app: App, screenshot) -> None:
+    page.goto(app.url + "/voila/render/options.ipynb?hosts=50", wait_until="domcontentloaded")
+    table = page.locator(".planner-options-table table")
+    expect(table).to_be_visible(timeout=FIRST_VIEW_TIMEOUT_MS)
+    app.first_view()
+    chart = page.locator(".planner-options-chart .js-plotly-plot")
+    expect(chart).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".planner-options-chart .legendtext").first).to_be_visible()
+    expect(page.locator(".planner-options-chart")).to_contain_text("break-even")
+    screenshot(page, "options-50-hosts")
+    expect(table).to_contain_text(_cheapest_paid_total(50))
+
+    hosts = page.locator(".planner-options-hosts input")
+    hosts.fill("2000")
+    hosts.press("Enter")
+    expect(table).to_contain_text(_cheapest_paid_total(2000), timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".planner-options-summary")).to_contain_text(_cheapest_paid_total(2000))
+    expect(page.locator(".planner-options-chart .js-plotly-plot")).to_be_visible()
+    screenshot(page, "options-2000-hosts")
+
+
+def test_renewals_timeline_for_the_sample_portfolio(page: Page, app: App, screenshot) -> None:
+    page.goto(app.url + "/voila/render/renewals.ipynb", wait_until="domcontentloaded")
+    timeline = page.locator(".planner-renewals-timeline .js-plotly-plot")
+    expect(timeline).to_be_visible(timeout=FIRST_VIEW_TIMEOUT_MS)
+    app.first_view()
+    expect(page.locator(".planner-renewals-timeline")).to_contain_text("beijing-prod")
+    expect(page.locator(".planner-renewals-timeline")).to_contain_text("grace period")
+    expect(page.locator(".planner-renewals-total")).to_contain_text(re.compile(r"Renewing 7 subscriptions"))
+    expect(page.locator(".planner-renewals-costs .js-plotly-plot")).to_be_visible()
+    expect(page.locator(".planner-renewals-errors")).to_contain_text("renew.pay_per_use")
+    screenshot(page, "renewals-sample")
+
+
+def test_catalog_page_from_the_navigation_bar(page: Page, app: App, screenshot) -> None:
+    page.goto(app.url + "/voila/render/explore.ipynb", wait_until="domcontentloaded")
+    expect(page.locator("table.dataframe").first).to_be_visible(timeout=FIRST_VIEW_TIMEOUT_MS)
+    app.first_view()
+    expect(page.locator(".js-plotly-plot")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    screenshot(page, "explore")
+    page.locator(".planner-nav a", has_text="Plan an order").click()
+    expect(page.locator(".planner-total")).to_contain_text("Due now", timeout=FIRST_VIEW_TIMEOUT_MS)

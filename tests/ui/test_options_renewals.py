@@ -1,0 +1,106 @@
+"""The options, renewals and catalog views in-process: inputs in, the core's numbers out."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import planner
+from planner import charts
+from planner.ui._analysis import OptionsQuery, Portfolio
+from planner.ui.explore import discounts_frame, edition_pivot, prices_frame
+from planner.ui.options import OptionsView
+from planner.ui.renewals import RenewalsView
+
+TODAY = date(2026, 11, 26)
+
+
+def test_options_are_ranked_by_the_core_and_follow_the_hosts() -> None:
+    view = OptionsView.start(query="region=cn-north-4&hosts=120&horizon=24", today=TODAY)
+    expected = planner.options(view.catalog, region="cn-north-4", hosts=120, horizon_months=24, start=TODAY)
+    assert [o.label for o in view.options] == [o.label for o in expected]
+    assert [o.total for o in view.options] == [o.total for o in expected]
+    assert view.options[0].label in view.summary.value
+    before = [o.total for o in view.options]
+
+    view.hosts.value = 500
+    assert [o.total for o in view.options] != before
+    assert str(view.options[-1].total) in view.table.value
+
+
+def test_options_bad_input_is_shown_not_raised() -> None:
+    view = OptionsView.start(today=TODAY)
+    view.hosts.value = -3
+    assert "hosts.invalid" in view.errors.value and view.table.value == ""
+    view.hosts.value = 10
+    view.growth.value = "lots"
+    assert "Growth must be a number" in view.errors.value
+
+
+def test_options_query_notices() -> None:
+    query, notices = OptionsQuery.from_query("region=nowhere&hosts=x&horizon=7", planner.load_catalog())
+    assert query.region == "cn-north-4" and query.hosts == 100 and query.horizon_months == 36
+    assert len(notices) == 3
+
+
+def test_options_chart_marks_the_pay_per_use_break_even() -> None:
+    catalog = planner.load_catalog()
+    found = planner.options(catalog, region="cn-north-4", hosts=50, horizon_months=36, start=TODAY)
+    figure = charts.options_figure(found, currency="USD")
+    names = [trace.name for trace in figure.data]
+    assert any("pay-per-use" in name for name in names)
+    assert any(name.startswith("break-even") for name in names)
+
+
+def test_the_sample_portfolio_prices_every_renewal_through_the_core() -> None:
+    catalog = planner.load_catalog()
+    portfolio = Portfolio.read(None, catalog, term="1y", on=TODAY)
+    assert portfolio.problems == []
+    rows = portfolio.rows()
+    for request, (_, row) in zip(portfolio.requests, rows.iterrows(), strict=True):
+        quote = planner.quote(request, catalog, today=TODAY)
+        assert row["ok"] == quote.ok
+        if quote.ok:
+            assert row["renewal_cost"] == quote.total
+    assert portfolio.total() == sum((q.total for q in portfolio.quotes if q.ok), Decimal(0))
+    assert "renew.pay_per_use" in " ".join(rows["problems"])  # the pay-per-use row cannot renew
+
+
+def test_renewals_view_term_upload_and_export(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PLANNER_ORDERS_DIR", str(tmp_path))
+    view = RenewalsView.start(today=TODAY)
+    one_year = view.portfolio.total()
+    assert str(one_year) in view.total.value
+    view.term.value = "3y"
+    assert view.portfolio.total() != one_year
+
+    assert view.export.disabled
+    view.accept.value = True
+    assert not view.export.disabled
+    view.export.click()
+    orders = sorted(tmp_path.glob("*.json"))
+    assert len(orders) == sum(q.ok for q in view.portfolio.quotes)
+    assert all(json.loads(p.read_text())["action"] == "renew" for p in orders)
+    assert "Skipped: abu-dhabi-lab" in view.message.value
+
+
+def test_a_broken_upload_is_explained() -> None:
+    view = RenewalsView.start(today=TODAY)
+    view._load(b"region,edition\ncn-north-4,<b>standard</b>\n", "<mine>.csv")
+    assert "missing columns" in view.errors.value
+    assert "&lt;mine&gt;.csv" in view.source.value and "<mine>" not in view.source.value
+    view._load(b"\xff\xfe\x00garbage", "bad.csv")
+    assert "cannot" in view.errors.value or "missing columns" in view.errors.value
+
+
+def test_catalog_frames() -> None:
+    catalog = planner.load_catalog()
+    prices = prices_frame(catalog)
+    row = prices[
+        (prices.region == "cn-north-4") & (prices.item == "professional") & (prices.billing_mode == "yearly_monthly")
+    ]
+    assert row["price"].item() == Decimal("22")
+    assert edition_pivot(catalog).loc["cn-north-4", "standard"] == Decimal("2.2")
+    assert "professional" in edition_pivot(catalog).columns
+    assert list(discounts_frame(catalog)["term"]) == [t.code for t in catalog.terms]
