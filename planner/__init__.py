@@ -20,6 +20,7 @@ from ._pricing import QuoteLine
 from ._problems import RULES, PlannerError, Problem
 from ._quote import Quote, quote
 from ._request import ACTIONS, Request, Subscription, Target, parse_request, read_json_file, validate_request
+from ._rules import Lifecycle
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "EDITIONS",
     "RULES",
     "Catalog",
+    "Lifecycle",
     "Option",
     "OrderFiles",
     "Package",

@@ -85,13 +85,34 @@ def current_expiry(current: Subscription) -> date | None:
         return None
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """The dates around a yearly/monthly expiry [SPEC A4]: each is the last day of its stage."""
+
+    expires: date
+    auto_renew_charge: date  # auto-renewal charges this many days before expiry
+    grace_ends: date  # still running on credit; renewal starts at the old expiry
+    retention_ends: date  # frozen; released (fall back to basic) the day after
+
+    @classmethod
+    def of(cls, catalog: Catalog, expires: date) -> Lifecycle:
+        grace_ends = expires + timedelta(days=catalog.grace_days)
+        return cls(
+            expires=expires,
+            auto_renew_charge=expires - timedelta(days=catalog.auto_renew_lead_days),
+            grace_ends=grace_ends,
+            retention_ends=grace_ends + timedelta(days=catalog.retention_days),
+        )
+
+
 def lifecycle_state(catalog: Catalog, expires: date, on: date) -> str:
     """``active`` through the expiry date, then ``grace``, ``retention`` and ``released`` [SPEC A4]."""
+    stages = Lifecycle.of(catalog, expires)
     if on <= expires:
         return "active"
-    if on <= expires + timedelta(days=catalog.grace_days):
+    if on <= stages.grace_ends:
         return "grace"
-    if on <= expires + timedelta(days=catalog.grace_days + catalog.retention_days):
+    if on <= stages.retention_ends:
         return "retention"
     return "released"
 

@@ -22,6 +22,7 @@ EXPECTED = {
     "RULES",
     # values
     "Catalog",
+    "Lifecycle",
     "Option",
     "OrderFiles",
     "Package",

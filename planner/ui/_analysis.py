@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -193,8 +193,8 @@ class Portfolio:
         records = []
         for (_, row), quote in zip(self.frame.iterrows(), self.quotes, strict=True):
             expires = _date(row["expires"])
-            grace_ends = expires + timedelta(days=self.catalog.grace_days) if expires else None
-            retention_ends = grace_ends + timedelta(days=self.catalog.retention_days) if grace_ends else None
+            stages = planner.Lifecycle.of(self.catalog, expires) if expires else None
+            auto_renew = row["auto_renew"].lower() in ("true", "yes", "1")
             data = quote.to_dict()
             records.append(
                 {
@@ -206,15 +206,11 @@ class Portfolio:
                     "label": f"{row['name']} · {row['region']}",
                     "start": _date(row["start"]),
                     "expires": expires,
-                    "grace_ends": grace_ends,
-                    "retention_ends": retention_ends,
-                    "auto_renew": row["auto_renew"].lower() in ("true", "yes", "1"),
-                    # The charge that renews the running term: lead days before its expiry [A4].
-                    "auto_renew_charge": (
-                        expires - timedelta(days=self.catalog.auto_renew_lead_days)
-                        if expires and row["auto_renew"].lower() in ("true", "yes", "1")
-                        else None
-                    ),
+                    "grace_ends": stages.grace_ends if stages else None,
+                    "retention_ends": stages.retention_ends if stages else None,
+                    "auto_renew": auto_renew,
+                    # The charge that renews the running term (lead days before its expiry) [A4].
+                    "auto_renew_charge": stages.auto_renew_charge if stages and auto_renew else None,
                     "renewal_cost": Decimal(data["total"]) if quote.ok and data.get("total") else None,
                     "new_expiry": _date(data.get("expires", "")),
                     "ok": bool(quote.ok),
