@@ -108,29 +108,11 @@ def _simulate_term(
             catalog.discount_illustrative and bool(priced.used_discounts)
         )
 
-    pay(
-        start,
-        f"buy {edition} {term.code}, quota {quota}",
-        _change(
-            catalog,
-            action="purchase",
-            region=region,
-            on=start,
-            hosts=hosts,
-            edition=edition,
-            billing_mode="yearly_monthly",
-            quota=quota,
-            term=term,
-        ),
-        term_end(start, term),
-    )
-    order_start, expires = start, term_end(start, term)
-    for month in range(1, horizon + 1):
-        today = add_months(start, month)
-        if today >= end:
-            break
-        if today >= expires:  # renew at expiry, at the quota held then
-            current = Subscription(
+    def change(action: str, on: date, hosts_now: int, quota_after: int) -> Change:
+        """The same change a quote would price, built directly (the simulation's requests are valid)."""
+        running = None
+        if action != "purchase":
+            running = Subscription(
                 edition=edition,
                 billing_mode="yearly_monthly",
                 quota=quota,
@@ -138,23 +120,32 @@ def _simulate_term(
                 start=order_start,
                 expires=expires,
             )
+        return Change(
+            action=action,
+            region=region,
+            on=on,
+            hosts=hosts_now,
+            edition=edition,
+            billing_mode="yearly_monthly",
+            quota=quota_after,
+            term=term,
+            auto_renew=False,
+            current=running,
+            current_term=term if running else None,
+            current_expires=expires if running else None,
+        )
+
+    order_start, expires = start, term_end(start, term)
+    pay(start, f"buy {edition} {term.code}, quota {quota}", change("purchase", start, hosts, quota), expires)
+    for month in range(1, horizon + 1):
+        today = add_months(start, month)
+        if today >= end:
+            break
+        if today >= expires:  # renew at expiry, at the quota held then
             pay(
                 expires,
                 f"renew {term.code}, quota {quota}",
-                _change(
-                    catalog,
-                    action="renew",
-                    region=region,
-                    on=expires,
-                    hosts=quota,
-                    edition=edition,
-                    billing_mode="yearly_monthly",
-                    quota=quota,
-                    term=term,
-                    current=current,
-                    current_term=term,
-                    current_expires=expires,
-                ),
+                change("renew", expires, quota, quota),
                 term_end(expires, term),
             )
             order_start, expires = expires, term_end(expires, term)
@@ -162,32 +153,11 @@ def _simulate_term(
         if need > quota and edition != "basic":
             new_quota = min(need, catalog.limits.quota_max)
             if new_quota > quota:
-                current = Subscription(
-                    edition=edition,
-                    billing_mode="yearly_monthly",
-                    quota=quota,
-                    term=term.code,
-                    start=order_start,
-                    expires=expires,
-                )
                 own_term = catalog.quota_increase == "separate_term"
                 pay(
                     today,
                     f"quota {quota} → {new_quota}",
-                    _change(
-                        catalog,
-                        action="increase_quota",
-                        region=region,
-                        on=today,
-                        hosts=need,
-                        edition=edition,
-                        billing_mode="yearly_monthly",
-                        quota=new_quota,
-                        term=term,
-                        current=current,
-                        current_term=term,
-                        current_expires=expires,
-                    ),
+                    change("increase_quota", today, need, new_quota),
                     term_end(today, term) if own_term else expires,
                 )
                 option.increases.append((today, quota, new_quota))
@@ -225,7 +195,8 @@ def _simulate_hourly(
             term=None,
         )
         estimate = price_change(change, catalog).monthly_estimate or ZERO
-        option.events.append(Event(today, f"{hours} h at quota {quota}", estimate))
+        # Pay-per-use is postpaid: a month's hours have been used (and settled hourly) by the month's end.
+        option.events.append(Event(add_months(start, month + 1), f"{hours} h at quota {quota}", estimate))
     return option
 
 

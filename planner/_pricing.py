@@ -254,18 +254,16 @@ class _Pricer:
         ch = self.ch
         assert ch.current is not None
         cur = ch.current
-        if ch.billing_mode == "pay_per_use":  # pay-per-use is professional already; nothing above it
-            self.hourly_line(ch.edition, ch.quota, f"{self.name(ch.edition)}, pay-per-use")
-        else:
-            more = f", quota {cur.quota} → {ch.quota}" if ch.quota != cur.quota else ""
-            self.change_line(
-                ch.edition,
-                cur.edition,
-                ch.quota,
-                cur.quota,
-                f"Upgrade {cur.edition} → {ch.edition}{more}, co-terminated",
-            )
-            self.out.expires = ch.current_expires
+        # Only yearly/monthly upgrades exist: pay-per-use is professional, with nothing above it (rules).
+        more = f", quota {cur.quota} → {ch.quota}" if ch.quota != cur.quota else ""
+        self.change_line(
+            ch.edition,
+            cur.edition,
+            ch.quota,
+            cur.quota,
+            f"Upgrade {cur.edition} → {ch.edition}{more}, co-terminated",
+        )
+        self.out.expires = ch.current_expires
         self.packages_now()
 
     def increase_quota(self) -> None:

@@ -144,11 +144,7 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
         return result
     result.lines = priced.lines
     result.total = sum((line.amount for line in priced.lines), Decimal(0))
-    result.expires = priced.expires
-    result.quota_expires = priced.quota_expires
-    result.auto_renew_charge = priced.auto_renew_charge
-    result.hourly = priced.hourly
-    result.monthly_estimate = priced.monthly_estimate
-    result.refund = priced.refund
+    for name in ("expires", "quota_expires", "auto_renew_charge", "hourly", "monthly_estimate", "refund"):
+        setattr(result, name, getattr(priced, name))
     result.warnings = warnings + priced.warnings + _illustrative_warnings(catalog, priced)
     return result
