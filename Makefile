@@ -7,23 +7,28 @@ BIN := $(VENV)/bin
 PORT ?= 8866
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint bench clean setup
+.PHONY: app test lint bench clean setup dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# JupyterLab for editing the notebooks (kept out of the app's environment otherwise).
+dev: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 
 app: $(STAMP)
 	PORT=$(PORT) $(BIN)/planner app
 
 test: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

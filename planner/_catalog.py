@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from datetime import timezone as FixedOffset
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -41,7 +41,8 @@ _REGION_ID = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML has real types, so `tags_max = true` or `quota_max = "10"` is a mistake, not a 1 or a 10.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class _Limits(_Strict):
@@ -71,7 +72,7 @@ class _Lifecycle(_Strict):
 class _Refund(_Strict):
     full_refund_days: int = Field(ge=0)
     full_refunds_per_year: int = Field(ge=0)
-    handling_fee: dict[str, list[str]]
+    handling_fee: dict[str, Annotated[list[str], Field(min_length=1)]]
 
 
 class _Package(_Strict):
@@ -330,6 +331,21 @@ def _cross_check(spec: _CatalogFile, prices: dict[tuple[str, str, str], Price], 
     if set(spec.editions) != set(EDITIONS):
         problems.append(
             Problem("catalog.invalid", "catalog.toml:editions", f"must describe exactly {', '.join(EDITIONS)}")
+        )
+    elif [spec.editions[e].rank for e in EDITIONS] != sorted({spec.editions[e].rank for e in EDITIONS}):
+        # Upgrades go basic → standard → professional and never down [C]: the ranks must say so.
+        problems.append(
+            Problem(
+                "catalog.invalid", "catalog.toml:editions", "ranks must rise strictly: basic < standard < professional"
+            )
+        )
+    if spec.lifecycle.auto_renew_lead_days not in spec.lifecycle.auto_renew_lead_days_allowed:
+        problems.append(
+            Problem(
+                "catalog.invalid",
+                "catalog.toml:lifecycle.auto_renew_lead_days",
+                f"must be one of auto_renew_lead_days_allowed {spec.lifecycle.auto_renew_lead_days_allowed}",
+            )
         )
     for code in spec.terms.allowed:
         try:

@@ -17,7 +17,7 @@ from ._dates import Term, add_months, term_end
 from ._money import ZERO, cut_to_cents, money
 from ._pricing import price_change, today_in
 from ._problems import PlannerError, Problem
-from ._request import Subscription
+from ._request import FIRST_DAY, LAST_DAY, Subscription
 from ._rules import Change
 
 MAX_HORIZON_MONTHS = 120
@@ -60,6 +60,11 @@ class Option:
     events: list[Event] = field(default_factory=list)
     increases: list[tuple[date, int, int]] = field(default_factory=list)  # (date, quota from, quota to)
     illustrative: bool = False
+    uncovered_from: date | None = None  # the first month the hosts outgrow the largest quota sold
+
+    def note_hosts(self, day: date, hosts: int, quota_max: int) -> None:
+        if hosts > quota_max and self.uncovered_from is None:
+            self.uncovered_from = day
 
     @property
     def label(self) -> str:
@@ -77,6 +82,7 @@ class Option:
             "cash": money(self.cash),
             "offers": self.offers,
             "illustrative": self.illustrative,
+            "uncovered_from": self.uncovered_from.isoformat() if self.uncovered_from else None,
             "quota_increases": [{"on": d.isoformat(), "from": a, "to": b} for d, a, b in self.increases],
             "events": [e.to_dict() for e in self.events],
             "timeline": [{"on": d.isoformat(), "cumulative": money(v)} for d, v in self.timeline],
@@ -87,10 +93,6 @@ def hosts_at(hosts: int, growth_pct: Decimal, month: int) -> int:
     """Hosts after ``month`` months of compound monthly growth, rounded up to whole hosts."""
     grown = Decimal(hosts) * (1 + growth_pct / 100) ** month
     return int(grown.to_integral_value(rounding=ROUND_CEILING))
-
-
-def _change(catalog: Catalog, **kwargs: Any) -> Change:
-    return Change(region=kwargs.pop("region"), auto_renew=False, **kwargs)
 
 
 def _simulate_term(
@@ -150,6 +152,7 @@ def _simulate_term(
             )
             order_start, expires = expires, term_end(expires, term)
         need = hosts_at(hosts, growth, month)
+        option.note_hosts(today, need, catalog.limits.quota_max)
         if need > quota and edition != "basic":
             new_quota = min(need, catalog.limits.quota_max)
             if new_quota > quota:
@@ -179,12 +182,13 @@ def _simulate_hourly(
     quota = max(hosts, catalog.limits.quota_min)
     for month in range(horizon):
         today = add_months(start, month)
-        need = min(hosts_at(hosts, growth, month), catalog.limits.quota_max)
+        grown = hosts_at(hosts, growth, month)
+        option.note_hosts(today, grown, catalog.limits.quota_max)
+        need = min(grown, catalog.limits.quota_max)
         if need > quota:
             option.increases.append((today, quota, need))
             quota = need
-        change = _change(
-            catalog,
+        change = Change(
             action="purchase",
             region=region,
             on=today,
@@ -193,6 +197,7 @@ def _simulate_hourly(
             billing_mode="pay_per_use",
             quota=quota,
             term=None,
+            auto_renew=False,
         )
         estimate = price_change(change, catalog).monthly_estimate or ZERO
         # Pay-per-use is postpaid: a month's hours have been used (and settled hourly) by the month's end.
@@ -201,10 +206,18 @@ def _simulate_hourly(
 
 
 def option_problems(
-    catalog: Catalog, *, region: str, hosts: int, horizon_months: int, growth_pct: Decimal
+    catalog: Catalog,
+    *,
+    region: str,
+    hosts: int,
+    horizon_months: int,
+    growth_pct: Decimal,
+    start: date | None = None,
 ) -> list[Problem]:
     """What is wrong with the arguments of :func:`options`, as rule problems (empty when all is well)."""
     problems = []
+    if start is not None and not FIRST_DAY <= start <= LAST_DAY:
+        problems.append(Problem("request.malformed", "start", f"a date from {FIRST_DAY} to {LAST_DAY}, got {start}"))
     if region not in catalog.regions:
         problems.append(Problem("region.unknown", "region", f"{region!r} is not a region of catalog {catalog.id}"))
     if not 0 <= hosts <= catalog.limits.hosts_max:
@@ -233,7 +246,7 @@ def options(
     Raises :class:`PlannerError` with every argument that is out of range (rule code, field, limit).
     """
     problems = option_problems(
-        catalog, region=region, hosts=hosts, horizon_months=horizon_months, growth_pct=growth_pct
+        catalog, region=region, hosts=hosts, horizon_months=horizon_months, growth_pct=growth_pct, start=start
     )
     if problems:
         raise PlannerError(problems)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import tempfile
 from collections.abc import Mapping
@@ -90,6 +91,9 @@ def _write_new(path: Path, data: bytes) -> None:
         os.link(tmp, path)  # atomic, and refuses an existing name (os.replace would overwrite)
     finally:
         os.unlink(tmp)
+
+
+ORDER_ID = re.compile(r"SM-\d{8}-\d{6}-[0-9a-f]{6}")
 
 
 def new_order_id(now: datetime) -> str:
@@ -240,11 +244,20 @@ def verify_order(path: str | os.PathLike[str], catalog: Catalog | None = None) -
             for p in exc.problems
         )
         return problems
-    for key in _COMPARED:
+    for key in (*_COMPARED, "tags"):
         if key == "catalog":
             continue
         if order.get(key) != recomputed.get(key):
             problems.append(
                 Problem("order.mismatch", key, f"order says {order.get(key)!r}, recomputed {recomputed.get(key)!r}")
             )
+    # The checksum catches accidental edits, not a forger who recomputes it: so everything that can be derived
+    # (lines, totals, tags, the CSV itself) is derived again and compared, and nothing else may be added.
+    unexpected = sorted(set(order) - set(recomputed) - {"files", "checksum"})
+    if unexpected:
+        problems.append(Problem("order.format", unexpected[0], f"unexpected members: {', '.join(unexpected)}"))
+    if not ORDER_ID.fullmatch(str(order.get("order_id", ""))):
+        problems.append(Problem("order.format", "order_id", "not an order id such as SM-20240618-101500-a1b2c3"))
+    elif csv_path.is_file() and csv_path.read_bytes() != _csv_bytes({**recomputed, "order_id": order["order_id"]}):
+        problems.append(Problem("order.mismatch", "files.csv", f"{csv_path.name} differs from the recomputed lines"))
     return problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ._catalog import Catalog
@@ -19,17 +20,18 @@ def _console() -> Console:
 
 def print_quote(result: Quote) -> None:
     console = _console()
-    title = f"SecMaster {result.action or 'request'} in {result.region or '?'}"
+    # Everything from the request is escaped: rich would read "[/x]" in a region as markup.
+    title = escape(f"SecMaster {result.action or 'request'} in {result.region or '?'}")
     if result.on:
         title += f" on {result.on}"
     if not result.ok:
         console.print(f"[bold red]{title}: cannot be priced[/]")
         errors = Table("rule", "field", "problem", title="Broken rules")
         for problem in result.errors:
-            errors.add_row(problem.rule, problem.field, problem.message)
+            errors.add_row(escape(problem.rule), escape(problem.field), escape(problem.message))
         console.print(errors)
         return
-    table = Table(title=title, show_lines=True)
+    table = Table(title=title, show_lines=True)  # title is escaped above
     for column in (
         "item",
         "description",
@@ -44,14 +46,19 @@ def print_quote(result: Quote) -> None:
     for line in result.lines:
         data = line.to_dict()
         table.add_row(
-            data["item"],
-            data["description"],
-            f"{data['quantity']} {data['unit']}",
-            f"{data['unit_price']}/{data['period']}",
-            data["periods"],
-            data["discount"],
-            data["amount"],
-            data["math"],
+            *(
+                escape(cell)
+                for cell in (
+                    data["item"],
+                    data["description"],
+                    f"{data['quantity']} {data['unit']}",
+                    f"{data['unit_price']}/{data['period']}",
+                    data["periods"],
+                    data["discount"],
+                    data["amount"],
+                    data["math"],
+                )
+            )
         )
     console.print(table)
     console.print(f"[bold]Total due now: {money(result.total or 0)} {result.currency}[/]")  # type: ignore[arg-type]
@@ -64,17 +71,17 @@ def print_quote(result: Quote) -> None:
         ("monthly_estimate", f"Monthly estimate, 730 h ({result.currency})"),
     ):
         if key in facts:
-            console.print(f"{words}: {facts[key]}")
+            console.print(escape(f"{words}: {facts[key]}"))
     if result.refund:
-        console.print("Refund: " + ", ".join(f"{k} {v}" for k, v in result.refund.items()))
+        console.print(escape("Refund: " + ", ".join(f"{k} {v}" for k, v in result.refund.items())))
     for warning in result.warnings:
-        console.print(f"[yellow]warning {warning.rule}[/] ({warning.field}): {warning.message}")
+        console.print(f"[yellow]warning {escape(warning.rule)}[/] ({escape(warning.field)}): {escape(warning.message)}")
 
 
 def print_options(options: Sequence[Option], catalog: Catalog, *, region: str, hosts: int, horizon: int) -> None:
     console = _console()
     table = Table(
-        title=f"Ways to cover {hosts:,} hosts in {region} over {horizon} months ({catalog.currency})",
+        title=escape(f"Ways to cover {hosts:,} hosts in {region} over {horizon} months ({catalog.currency})"),
         caption="total = cost of the horizon (the last term prorated by days); cash = all paid within it",
     )
     for column in ("#", "edition", "billing", "term", "total", "cash", "quota increases", "offers"):
@@ -83,6 +90,8 @@ def print_options(options: Sequence[Option], catalog: Catalog, *, region: str, h
         increases = ", ".join(f"{d:%Y-%m} →{b}" for d, _a, b in option.increases[:3])
         if len(option.increases) > 3:
             increases += f" … ({len(option.increases)} in all)"
+        if option.uncovered_from:
+            increases += f" ! over {catalog.limits.quota_max:,} hosts from {option.uncovered_from:%Y-%m}"
         table.add_row(
             str(option.rank),
             option.edition,
@@ -91,8 +100,13 @@ def print_options(options: Sequence[Option], catalog: Catalog, *, region: str, h
             money(option.total) + (" *" if option.illustrative else ""),
             money(option.cash),
             increases or "—",
-            option.offers,
+            escape(option.offers),
         )
     console.print(table)
+    if any(o.uncovered_from for o in options):
+        console.print(
+            f"[red]! the hosts outgrow the largest quota ({catalog.limits.quota_max:,}) within the horizon: "
+            "one subscription cannot cover them all from then on[/]"
+        )
     if any(o.illustrative for o in options):
         console.print("[yellow]* uses illustrative figures (term discounts, pay-per-use or package prices)[/]")

@@ -12,11 +12,21 @@ import json
 import os
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
 from ._problems import PlannerError, Problem
 
@@ -30,6 +40,23 @@ ACTIONS: tuple[str, ...] = (
     "unsubscribe",
 )
 Action = Literal["purchase", "upgrade", "increase_quota", "renew", "buy_package", "change_billing_mode", "unsubscribe"]
+
+
+#: Dates the planner prices: wide enough for any real subscription, narrow enough that a term added to
+#: the last one still is a date (a typo such as 9999-12-31 is reported, not a crash).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"a date from {FIRST_DAY} to {LAST_DAY}")
+    return day
+
+
+def _moment_in_range(moment: datetime) -> datetime:
+    _in_range(moment.date())
+    return moment
 
 
 def _date_text(value: object) -> object:
@@ -74,11 +101,17 @@ MONEY_MAX = Decimal(10) ** 12
 def _bounded(amount: Decimal) -> Decimal:
     if abs(amount) >= MONEY_MAX:
         raise ValueError(f"an amount below {MONEY_MAX:,}")
+    if amount != amount.quantize(Decimal("0.01"), rounding=ROUND_DOWN):
+        raise ValueError("an amount paid in whole cents (at most 2 decimals)")
     return amount
 
 
-ISODate = Annotated[date, BeforeValidator(_date_text)]
-ISODateTime = Annotated[datetime, BeforeValidator(_datetime_text)]
+ISODate = Annotated[date, BeforeValidator(_date_text), AfterValidator(_in_range)]
+ISODateTime = Annotated[
+    datetime,
+    BeforeValidator(_datetime_text),
+    AfterValidator(_moment_in_range),
+]
 Money = Annotated[Decimal, BeforeValidator(_money_text)]
 
 

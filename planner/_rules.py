@@ -43,8 +43,6 @@ REQUIRED_TARGET: dict[str, tuple[str, ...]] = {
 }
 #: Actions that set the quota: an uncovered host there is an error, elsewhere a warning.
 QUOTA_SETTING = frozenset({"purchase", "upgrade", "increase_quota", "change_billing_mode"})
-#: Actions on a running subscription that an expired one cannot take.
-NEEDS_ACTIVE = frozenset({"upgrade", "increase_quota", "buy_package", "unsubscribe"})
 
 
 @dataclass(frozen=True)
@@ -491,7 +489,7 @@ class _Checker:
                 f"not after {self.on}: choose a longer term",
             )
         if state == "released":
-            last = expires + timedelta(days=self.c.grace_days + self.c.retention_days)
+            last = Lifecycle.of(self.c, expires).retention_ends
             self.error(
                 "renew.released", "on", f"released after {last} (expiry {expires} + grace + retention): buy anew"
             )
@@ -556,6 +554,13 @@ class _Checker:
             self.error("request.malformed", "current.purchased_at", "unsubscribe needs the purchase date-time")
         elif local_date(cur.purchased_at, self.c) > self.on:
             self.error("dates.order", "current.purchased_at", f"purchased after the unsubscribe day {self.on}")
+        elif not cur.start <= local_date(cur.purchased_at, self.c) <= (current_expiry(cur) or cur.start):
+            self.error(
+                "dates.order",
+                "current.purchased_at",
+                f"the order was bought from {cur.start} to its expiry {current_expiry(cur)}, not on "
+                f"{local_date(cur.purchased_at, self.c)}",
+            )
         self.active()
         # Packages are unsubscribed as their own orders (SPEC A7): `target.packages` names the one package
         # whose order `current.paid` / `current.purchased_at` describe.

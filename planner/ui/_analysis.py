@@ -237,7 +237,9 @@ class Portfolio:
     def total(self) -> Decimal:
         return sum(self.cost_by_region()["cost"], Decimal(0))
 
-    def export(self, out_dir: str | os.PathLike[str]) -> tuple[list[Any], list[tuple[str, list[Problem]]]]:
+    def export(
+        self, out_dir: str | os.PathLike[str], *, accept_disclaimer: bool
+    ) -> tuple[list[Any], list[tuple[str, list[Problem]]]]:
         """Write one renewal order per renewable row; return the files and, per skipped row, why."""
         written, skipped = [], []
         for (_, row), quote in zip(self.frame.iterrows(), self.quotes, strict=True):
@@ -245,7 +247,8 @@ class Portfolio:
                 skipped.append((row["name"], list(quote.errors)))
                 continue
             try:
-                written.append(planner.export_order(self.renew_request(row, accept=True), out_dir, self.catalog))
+                request = self.renew_request(row, accept=accept_disclaimer)  # the core refuses it unless accepted
+                written.append(planner.export_order(request, out_dir, self.catalog))
             except planner.PlannerError as exc:
                 skipped.append((row["name"], exc.problems))
         return written, skipped

@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from dateutil.relativedelta import relativedelta
-
 import planner
 from planner import Catalog, Problem
 
@@ -122,9 +120,6 @@ class OrderDraft:
         if self.action in ("purchase", "change_billing_mode"):
             return self.billing_mode
         return self.current_billing_mode
-
-    def edition_after(self) -> str:
-        return self.edition if self.action in ("purchase", "upgrade") else self.current_edition
 
     # -- the request ------------------------------------------------------------------------------
     def to_request(self) -> tuple[dict[str, Any], list[Problem]]:
@@ -244,7 +239,7 @@ class OrderModel:
         today = today or date.today()
         region = "cn-north-4" if "cn-north-4" in catalog.regions else next(iter(catalog.regions))
         draft = OrderDraft(region=region, on=today, term=_default_term(catalog))
-        start = today - relativedelta(months=3)
+        start = planner.add_months(today, -3)
         draft.current_term = draft.term
         draft.current_start = start
         draft.current_expires = _expiry(catalog, start, draft.current_term)
@@ -386,7 +381,10 @@ def _expiry(catalog: Catalog, start: date | None, term: str) -> date | None:
     codes = {t.code: t for t in catalog.terms}
     if start is None or term not in codes:
         return None
-    return start + relativedelta(months=codes[term].months)  # clamped to the month's end [A4]
+    try:
+        return planner.term_end(start, codes[term])  # the core's calendar: clamped to the month's end [A4]
+    except (ValueError, OverflowError):  # a start near the end of the calendar: the core reports the date
+        return None
 
 
 def parse_query(query: str, catalog: Catalog) -> tuple[dict[str, Any], list[str]]:

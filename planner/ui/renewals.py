@@ -182,7 +182,7 @@ class RenewalsView:
     def _export(self, _button: w.Button) -> None:
         folder = orders_dir()
         try:
-            written, skipped = self.portfolio.export(folder)
+            written, skipped = self.portfolio.export(folder, accept_disclaimer=self.accept.value)
         except OSError as exc:
             self.message.value = _html.notice(
                 f"Not exported: cannot write to {folder} ({exc.strerror}).", css="planner-bad"

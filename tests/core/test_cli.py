@@ -361,8 +361,9 @@ def test_verify_tampered_csv(exported: tuple[Path, Path], run_cli: Any) -> None:
     result = run_cli("verify", order)
 
     assert result.code == 2
-    assert _rules_on_stderr(result, order) == {"order.checksum"}
+    assert _rules_on_stderr(result, order) == {"order.checksum", "order.mismatch"}
     assert "order.checksum (files.csv_sha256)" in result.err
+    assert "order.mismatch (files.csv)" in result.err
 
 
 def test_verify_missing_csv(exported: tuple[Path, Path], run_cli: Any) -> None:

@@ -94,3 +94,13 @@ def test_break_even_is_where_pay_per_use_catches_up() -> None:
     # counted when the month has been used, reaches it after 9 months: 9 × 264.26 = 2378.34 ≥ 2191.20
     # by 2024-10-01, while 8 × 264.26 = 2114.08 by 2024-09-01 is still below.
     assert day == date(2024, 10, 1)
+
+
+def test_hosts_that_outgrow_the_largest_quota_are_flagged() -> None:
+    found = planner.options(
+        CATALOG, region="cn-north-4", hosts=9000, horizon_months=6, growth_pct=Decimal(5), start=date(2024, 1, 1)
+    )
+
+    # 9000 × 1.05^3 = 10418.6 > 10,000 in the third month (9000 × 1.05^2 = 9922.5 still fits).
+    assert {o.uncovered_from for o in found} == {date(2024, 4, 1)}
+    assert all(max(b for _d, _a, b in o.increases) == 10000 for o in found if o.increases)

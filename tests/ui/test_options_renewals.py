@@ -85,6 +85,18 @@ def test_renewals_view_term_upload_and_export(tmp_path, monkeypatch) -> None:
     assert "Skipped: abu-dhabi-lab" in view.message.value
 
 
+def test_a_click_without_the_disclaimer_exports_nothing(tmp_path, monkeypatch) -> None:
+    # A disabled button only stops the mouse: any visitor can send the click message, so the core decides.
+    monkeypatch.setenv("PLANNER_ORDERS_DIR", str(tmp_path))
+    view = RenewalsView.start(today=TODAY)
+    assert not view.accept.value
+
+    view.export.click()
+
+    assert list(tmp_path.iterdir()) == []
+    assert "disclaimer.not_accepted" in view.message.value
+
+
 def test_a_broken_upload_is_explained() -> None:
     view = RenewalsView.start(today=TODAY)
     view._load(b"region,edition\ncn-north-4,<b>standard</b>\n", "<mine>.csv")
