@@ -20,7 +20,7 @@ from ._catalog import Catalog, load_catalog
 from ._money import fmt, money
 from ._pricing import QuoteLine, price_change, today_in
 from ._problems import Problem
-from ._request import Request, validate_request
+from ._request import Request, salvage_request, validate_request
 from ._rules import check, resolve
 
 
@@ -106,6 +106,21 @@ def _illustrative_warnings(catalog: Catalog, priced: Any) -> list[Problem]:
     return warnings
 
 
+def _rules_beyond_the_shape(request: Any, catalog: Catalog, today: date | None) -> list[Problem]:
+    """The other broken rules of a request whose shape is partly wrong, so that all are reported at once."""
+    if not isinstance(request, Mapping):
+        return []
+    salvaged, removed = salvage_request(request)
+    if salvaged is None:
+        return []
+    errors, _ = check(salvaged, catalog, salvaged.on_or(today or today_in(catalog)))
+
+    def about_removed(problem: Problem) -> bool:
+        return any(problem.field == path or problem.field.startswith(path + ".") for path in removed)
+
+    return [p for p in errors if not about_removed(p)]
+
+
 def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, *, today: date | None = None) -> Quote:
     """Price one request. Never raises for a broken rule: the quote lists every one in ``errors``.
 
@@ -121,7 +136,7 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
             ok=False,
             action=action if isinstance(action, str) else None,
             region=region if isinstance(region, str) else None,
-            errors=problems,
+            errors=problems + _rules_beyond_the_shape(request, catalog, today),
             catalog=pin,
             currency=currency,
         )

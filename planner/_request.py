@@ -222,6 +222,44 @@ def validate_request(data: Mapping[str, Any] | Request) -> tuple[Request | None,
         return None, _problems_from(exc)
 
 
+#: Required fields a salvage may fill with a neutral value, so the other rules can still be checked.
+_NEUTRAL = {("hosts",): 0}
+
+
+def salvage_request(data: Mapping[str, Any]) -> tuple[Request | None, set[str]]:
+    """The request without the fields whose shape is wrong, and their paths.
+
+    A quote must list every broken rule (SPEC B3): when some fields have the wrong type or are unknown,
+    the rest is still checked. Returns ``(None, …)`` when too little is left to check (a required field
+    such as ``region`` or ``action`` is unusable).
+    """
+    try:
+        Request.model_validate(dict(data))
+        return None, set()  # nothing to salvage: the caller validated already
+    except ValidationError as exc:
+        errors = exc.errors()
+    repaired: Any = json.loads(json.dumps(data, default=str))  # a deep copy of plain JSON values
+    removed: set[str] = set()
+    for item in errors:
+        loc = tuple(part for part in item["loc"] if part != "[key]")
+        holder = repaired
+        for part in loc[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or loc[-1] not in holder:
+            if item["type"] == "missing":
+                return None, removed
+            continue
+        removed.add(_field_path(loc))
+        if loc in _NEUTRAL:
+            holder[loc[-1]] = _NEUTRAL[loc]
+        else:
+            del holder[loc[-1]]
+    try:
+        return Request.model_validate(repaired), removed
+    except ValidationError:
+        return None, removed
+
+
 def parse_request(data: Mapping[str, Any] | Request) -> Request:
     """Like :func:`validate_request`, but raise :class:`PlannerError` on a bad shape."""
     request, problems = validate_request(data)

@@ -392,21 +392,31 @@ class _Checker:
     def purchase(self) -> None:
         t = self.r.target
         assert t is not None
-        if t.edition is None or t.billing_mode is None or t.quota is None:
-            return
-        if not self.edition(t.edition, "target.edition"):
-            return
-        if self.billing_mode(t.edition, t.billing_mode, "target.billing_mode"):
+        # Each field is checked on its own as far as it can be, so that one quote lists every problem.
+        edition_ok = t.edition is not None and self.edition(t.edition, "target.edition")
+        if t.billing_mode is not None and t.billing_mode not in BILLING_MODES:
+            self.error(
+                "request.malformed",
+                "target.billing_mode",
+                f"{t.billing_mode!r} is not a billing mode: " + ", ".join(BILLING_MODES),
+            )
+        elif t.billing_mode == "pay_per_use":
+            if t.term is not None:
+                self.error("term.pay_per_use", "target.term", "pay-per-use has no term: it is billed by the hour")
+            if t.auto_renew:
+                self.error("renew.pay_per_use", "target.auto_renew", "pay-per-use does not renew")
+        elif t.billing_mode == "yearly_monthly":
+            self.term(t.term, "target.term", required=True)
+        if (
+            edition_ok
+            and t.edition is not None
+            and t.billing_mode in BILLING_MODES
+            and self.billing_mode(t.edition, t.billing_mode, "target.billing_mode")
+        ):
             self.region_sells(t.edition, t.billing_mode, "target.edition", "target.billing_mode")
-            if t.billing_mode == "pay_per_use":
-                if t.term is not None:
-                    self.error("term.pay_per_use", "target.term", "pay-per-use has no term: it is billed by the hour")
-                if t.auto_renew:
-                    self.error("renew.pay_per_use", "target.auto_renew", "pay-per-use does not renew")
-            else:
-                self.term(t.term, "target.term", required=True)
-        self.quota(t.quota, "target.quota", covering=True)
-        if t.packages:
+        if t.quota is not None:
+            self.quota(t.quota, "target.quota", covering=True)
+        if t.packages and edition_ok and t.edition is not None:
             self.packages(t.packages, "target.packages", edition=t.edition)
             self.collection_hint(t.packages, {}, "target.packages")
 

@@ -37,14 +37,17 @@ def prices_frame(catalog: Catalog) -> pd.DataFrame:
                 price = catalog.price(region_id, item, mode)
                 if price is None:
                     continue
-                sold = item in region.sells and mode in region.sells[item]
+                if item in planner.EDITIONS:
+                    sold = catalog.sells(region_id, item, mode)
+                else:  # packages come with standard or professional, in the edition's billing mode [C]
+                    sold = any(catalog.sells(region_id, e, mode) for e in ("standard", "professional"))
                 rows.append(
                     {
                         "region": region_id,
                         "region_name": region.name,
                         "item": item,
                         "billing_mode": mode,
-                        "sold_here": sold if item in planner.EDITIONS else None,
+                        "sold_here": sold,
                         "price": price.price,
                         "unit": price.unit,
                         "period": price.period,
