@@ -60,6 +60,10 @@ def voila_command(port: int, notebooks_dir: str | os.PathLike[str]) -> list[str]
     ]
 
 
+class PortError(ValueError):
+    """The port asked for cannot be served (not a number, out of range)."""
+
+
 def _port_from_env() -> int:
     text = os.environ.get("PORT", "").strip()
     if not text:
@@ -67,9 +71,7 @@ def _port_from_env() -> int:
     try:
         port = int(text)
     except ValueError:
-        raise SystemExit(f"planner app: PORT must be a port number, not {text!r}") from None
-    if not 0 < port < 65536:
-        raise SystemExit(f"planner app: PORT must be 1–65535, not {port}")
+        raise PortError(f"PORT must be a port number, not {text!r}") from None
     return port
 
 
@@ -95,7 +97,13 @@ def app_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 
 def serve(port: int | None = None) -> int:
     """Serve the app until interrupted; return the exit status (``PORT`` overrides 8866)."""
-    port = _port_from_env() if port is None else port
+    try:
+        port = _port_from_env() if port is None else port
+        if not 0 < port < 65536:
+            raise PortError(f"the port must be 1–65535, not {port}")
+    except PortError as exc:
+        print(f"planner app: {exc}", file=sys.stderr)
+        return 2
     if not _port_is_free(port):
         print(f"planner app: port {port} on 127.0.0.1 is already in use; set PORT to another one", file=sys.stderr)
         return 2
