@@ -11,7 +11,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localc
 from typing import Literal
 
 RoundingMode = Literal["truncate", "half_up"]
-ROUNDING_MODES: tuple[RoundingMode, ...] = ("truncate", "half_up")
 
 #: Working precision: SPEC A5 asks for at least 8 decimal places while working.
 WORK = Decimal("0.00000001")

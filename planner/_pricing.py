@@ -13,7 +13,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from ._catalog import Catalog, Price
-from ._dates import Term, add_months, remaining_period, term_end
+from ._dates import Term, remaining_period, term_end
 from ._money import ZERO, cut_to_cents, fmt, fmt8, money, work
 from ._problems import Problem
 from ._rules import Change
@@ -425,4 +425,4 @@ def price_change(change: Change, catalog: Catalog) -> Priced:
     return _Pricer(change, catalog).run()
 
 
-__all__ = ["Priced", "QuoteLine", "add_months", "price_change", "today_in"]
+__all__ = ["Priced", "QuoteLine", "price_change", "today_in"]

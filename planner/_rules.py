@@ -41,8 +41,6 @@ REQUIRED_TARGET: dict[str, tuple[str, ...]] = {
     "change_billing_mode": ("billing_mode", "term"),
     "unsubscribe": (),
 }
-#: Actions that set the quota: an uncovered host there is an error, elsewhere a warning.
-QUOTA_SETTING = frozenset({"purchase", "upgrade", "increase_quota", "change_billing_mode"})
 
 
 @dataclass(frozen=True)
