@@ -11,15 +11,17 @@ The pricing core imports neither pandas, plotly nor ipywidgets: ``import planner
 
 from __future__ import annotations
 
-from ._catalog import BILLING_MODES, DEFAULT_CATALOG_DIR, EDITIONS, Catalog, Package, Price, Region, load_catalog
+from ._actions import ACTIONS, Action
+from ._catalog import DEFAULT_CATALOG_DIR, Catalog, Edition, Limits, Package, Price, Region, load_catalog
 from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
+from ._domain import BILLING_MODES, EDITIONS, ActionName, BillingMode, EditionName
 from ._money import cut_to_cents
 from ._options import Option, break_even, options
 from ._order import OrderFiles, export_order, verify_order
-from ._pricing import QuoteLine
+from ._pricing import QuoteLine, Refund
 from ._problems import RULES, PlannerError, Problem
 from ._quote import Quote, quote
-from ._request import ACTIONS, Request, Subscription, Target, parse_request, read_json_file, validate_request
+from ._request import Request, Subscription, Target, parse_request, read_json_file, validate_request
 from ._rules import Lifecycle
 
 __version__ = "0.1.0"
@@ -30,8 +32,14 @@ __all__ = [
     "DEFAULT_CATALOG_DIR",
     "EDITIONS",
     "RULES",
+    "Action",
+    "ActionName",
+    "BillingMode",
     "Catalog",
+    "Edition",
+    "EditionName",
     "Lifecycle",
+    "Limits",
     "Option",
     "OrderFiles",
     "Package",
@@ -40,6 +48,7 @@ __all__ = [
     "Problem",
     "Quote",
     "QuoteLine",
+    "Refund",
     "Region",
     "Request",
     "Subscription",

@@ -14,7 +14,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from datetime import timezone as FixedOffset
 from decimal import Decimal
 from pathlib import Path
@@ -23,11 +23,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ._dates import Term
+from ._domain import BILLING_MODES, EDITIONS
 from ._money import RoundingMode, dec
 from ._problems import PlannerError, Problem
 
-EDITIONS: tuple[str, ...] = ("basic", "standard", "professional")
-BILLING_MODES: tuple[str, ...] = ("yearly_monthly", "pay_per_use")
 PERIOD_OF_MODE = {"yearly_monthly": "month", "pay_per_use": "hour"}
 PRICE_COLUMNS = ["region", "item", "billing_mode", "unit", "period", "price", "source"]
 ILLUSTRATIVE = "illustrative"
@@ -45,7 +44,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-class _Limits(_Strict):
+class Limits(_Strict):
+    """The catalog's limits (SPEC B1): quota, hosts, tags, hours a month, the collection sizing hint."""
+
     quota_min: int = Field(ge=1)
     quota_max: int = Field(ge=1)
     hosts_max: int = Field(ge=1)
@@ -85,7 +86,9 @@ class _Package(_Strict):
     unsubscribable: bool
 
 
-class _Edition(_Strict):
+class Edition(_Strict):
+    """An edition as the catalog describes it: its name, what it offers, and its rank (upgrades go up)."""
+
     name: str
     offers: str
     rank: int = Field(ge=0)
@@ -106,12 +109,12 @@ class _CatalogFile(_Strict):
     timezone: str
     quota_increase: Literal["coterminous", "separate_term"]
     source: str
-    limits: _Limits
+    limits: Limits
     terms: _Terms
     lifecycle: _Lifecycle
     refund: _Refund
     packages: dict[str, _Package]
-    editions: dict[str, _Edition]
+    editions: dict[str, Edition]
     regions: dict[str, _Region] = Field(min_length=1)
 
     @field_validator("timezone")
@@ -174,7 +177,7 @@ class Catalog:
     quota_increase: str
     source: str
     sha256: str
-    limits: _Limits
+    limits: Limits
     terms: tuple[Term, ...]
     discounts: dict[str, Decimal]
     discount_source: str
@@ -186,7 +189,7 @@ class Catalog:
     full_refunds_per_year: int
     handling_fees: dict[str, tuple[Decimal, ...]]
     packages: dict[str, Package]
-    editions: dict[str, _Edition]
+    editions: dict[str, Edition]
     regions: dict[str, Region]
     prices: dict[tuple[str, str, str], Price] = field(repr=False)
 
@@ -217,6 +220,10 @@ class Catalog:
 
     def edition_rank(self, edition: str) -> int:
         return self.editions[edition].rank
+
+    def today(self) -> date:
+        """Today in the catalog's time zone: the one "today" of the planner (Huawei settles in UTC+08:00)."""
+        return datetime.now(self.tzinfo).date()
 
     def pin(self) -> dict[str, str]:
         """What a quote pins: the catalog's id, version and the sha256 of its files."""

@@ -15,10 +15,10 @@ from typing import Any
 from ._catalog import Catalog
 from ._dates import Term, add_months, term_end
 from ._money import ZERO, cut_to_cents, money
-from ._pricing import price_change, today_in
+from ._pricing import today_in
 from ._problems import PlannerError, Problem
-from ._request import FIRST_DAY, LAST_DAY, Subscription
-from ._rules import Change
+from ._quote import price_checked
+from ._request import FIRST_DAY, LAST_DAY, Request, Subscription, Target
 
 MAX_HORIZON_MONTHS = 120
 
@@ -31,6 +31,7 @@ class Event:
     description: str
     amount: Decimal
     covers_until: date | None = None  # the end of the period the payment buys (None: a month of use)
+    request: Request | None = field(default=None, compare=False, repr=False)  # what a quote of it would price
 
     def within(self, end: date) -> Decimal:
         """The share of the payment that buys time before ``end`` (prorated by days)."""
@@ -102,16 +103,16 @@ def _simulate_term(
     quota = max(hosts, catalog.limits.quota_min)
     end = add_months(start, horizon)
 
-    def pay(on: date, description: str, change: Change, covers_until: date) -> None:
-        priced = price_change(change, catalog)
-        amount = sum((line.amount for line in priced.lines), ZERO)
-        option.events.append(Event(on, description, amount, covers_until))
+    def pay(description: str, request: Request, covers_until: date) -> None:
+        on = request.on or start
+        priced = price_checked(request, catalog, on)
+        option.events.append(Event(on, description, priced.total, covers_until, request))
         option.illustrative |= any(p.illustrative for p in priced.used_prices) or (
             catalog.discount_illustrative and bool(priced.used_discounts)
         )
 
-    def change(action: str, on: date, hosts_now: int, quota_after: int) -> Change:
-        """The same change a quote would price, built directly (the simulation's requests are valid)."""
+    def request(action: str, on: date, hosts_now: int, target: Target) -> Request:
+        """The request a user would quote for this step of the simulation."""
         running = None
         if action != "purchase":
             running = Subscription(
@@ -122,34 +123,19 @@ def _simulate_term(
                 start=order_start,
                 expires=expires,
             )
-        return Change(
-            action=action,
-            region=region,
-            on=on,
-            hosts=hosts_now,
-            edition=edition,
-            billing_mode="yearly_monthly",
-            quota=quota_after,
-            term=term,
-            auto_renew=False,
-            current=running,
-            current_term=term if running else None,
-            current_expires=expires if running else None,
-        )
+        hosts_now = min(hosts_now, catalog.limits.quota_max)
+        return Request(region=region, hosts=hosts_now, on=on, action=action, current=running, target=target)
 
     order_start, expires = start, term_end(start, term)
-    pay(start, f"buy {edition} {term.code}, quota {quota}", change("purchase", start, hosts, quota), expires)
+    bought = Target(edition=edition, billing_mode="yearly_monthly", quota=quota, term=term.code)
+    pay(f"buy {edition} {term.code}, quota {quota}", request("purchase", start, hosts, bought), expires)
     for month in range(1, horizon + 1):
         today = add_months(start, month)
         if today >= end:
             break
         if today >= expires:  # renew at expiry, at the quota held then
-            pay(
-                expires,
-                f"renew {term.code}, quota {quota}",
-                change("renew", expires, quota, quota),
-                term_end(expires, term),
-            )
+            renewal = request("renew", expires, quota, Target(term=term.code))
+            pay(f"renew {term.code}, quota {quota}", renewal, term_end(expires, term))
             order_start, expires = expires, term_end(expires, term)
         need = hosts_at(hosts, growth, month)
         option.note_hosts(today, need, catalog.limits.quota_max)
@@ -157,10 +143,10 @@ def _simulate_term(
             new_quota = min(need, catalog.limits.quota_max)
             if new_quota > quota:
                 own_term = catalog.quota_increase == "separate_term"
+                more = Target(quota=new_quota, term=term.code if own_term else None)
                 pay(
-                    today,
                     f"quota {quota} → {new_quota}",
-                    change("increase_quota", today, need, new_quota),
+                    request("increase_quota", today, need, more),
                     term_end(today, term) if own_term else expires,
                 )
                 option.increases.append((today, quota, new_quota))
@@ -188,20 +174,18 @@ def _simulate_hourly(
         if need > quota:
             option.increases.append((today, quota, need))
             quota = need
-        change = Change(
-            action="purchase",
+        month_of_use = Request(
             region=region,
-            on=today,
             hosts=need,
-            edition=edition,
-            billing_mode="pay_per_use",
-            quota=quota,
-            term=None,
-            auto_renew=False,
+            on=today,
+            action="purchase",
+            target=Target(edition=edition, billing_mode="pay_per_use", quota=quota),
         )
-        estimate = price_change(change, catalog).monthly_estimate or ZERO
+        estimate = price_checked(month_of_use, catalog, today).monthly_estimate or ZERO
         # Pay-per-use is postpaid: a month's hours have been used (and settled hourly) by the month's end.
-        option.events.append(Event(add_months(start, month + 1), f"{hours} h at quota {quota}", estimate))
+        option.events.append(
+            Event(add_months(start, month + 1), f"{hours} h at quota {quota}", estimate, None, month_of_use)
+        )
     return option
 
 

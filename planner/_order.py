@@ -36,6 +36,8 @@ CSV_COLUMNS = [
     "unit_price",
     "period",
     "periods",
+    "from",
+    "to",
     "discount",
     "amount",
     "truncated",

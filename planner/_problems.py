@@ -43,7 +43,6 @@ RULES: dict[str, str] = {
     "dates.order": "dates are out of order",
     "action.current_missing": "the action changes a running subscription, which the request must describe",
     "disclaimer.not_accepted": "the disclaimer must be accepted before an order is exported",
-    "price.missing": "the catalog has no price for an item the request needs",
     "price.illustrative": "a price used is illustrative, not published by Huawei",
     "lifecycle.grace": "the subscription has expired and is in its grace or retention period",
     "package.sizing": "the data collection package is below the sizing hint for the hosts",

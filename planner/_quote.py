@@ -16,17 +16,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ._actions import ACTIONS
 from ._catalog import Catalog, load_catalog
+from ._domain import MODE_WORDS
 from ._money import fmt, money
-from ._pricing import QuoteLine, price_change, today_in
+from ._pricing import Priced, Pricer, QuoteLine, Refund, today_in
 from ._problems import Problem
 from ._request import Request, salvage_request, validate_request
-from ._rules import check, resolve
+from ._rules import check
 
 
 @dataclass
 class Quote:
-    """The planner's answer to one request. ``to_dict()`` is the quote file (SPEC B3)."""
+    """The planner's answer to one request. ``to_dict()`` is the quote file (SPEC B3).
+
+    ``priced`` holds what pricing found (``None`` when a rule is broken); the amounts and dates are read
+    from it.
+    """
 
     ok: bool
     catalog: dict[str, str]
@@ -34,17 +40,48 @@ class Quote:
     action: str | None = None
     region: str | None = None
     on: date | None = None
-    lines: list[QuoteLine] = field(default_factory=list)
-    total: Decimal | None = None
-    expires: date | None = None
-    quota_expires: date | None = None
-    auto_renew_charge: date | None = None
-    hourly: Decimal | None = None
-    monthly_estimate: Decimal | None = None
-    refund: dict[str, str] | None = None
+    priced: Priced | None = None
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     request: Request | None = None
+
+    @property
+    def lines(self) -> list[QuoteLine]:
+        return self.priced.lines if self.priced else []
+
+    @property
+    def total(self) -> Decimal | None:
+        """What is due now (a refund is negative; pay-per-use is 0); ``None`` when not priced."""
+        return self.priced.total if self.priced else None
+
+    @property
+    def expires(self) -> date | None:
+        return self.priced.expires if self.priced else None
+
+    @property
+    def quota_expires(self) -> date | None:
+        return self.priced.quota_expires if self.priced else None
+
+    @property
+    def auto_renew_charge(self) -> date | None:
+        return self.priced.auto_renew_charge if self.priced else None
+
+    @property
+    def hourly(self) -> Decimal | None:
+        return self.priced.hourly if self.priced else None
+
+    @property
+    def monthly_estimate(self) -> Decimal | None:
+        return self.priced.monthly_estimate if self.priced else None
+
+    @property
+    def refund(self) -> Refund | None:
+        return self.priced.refund if self.priced else None
+
+    @property
+    def pay_per_use(self) -> bool:
+        """Whether the quote is for pay-per-use: nothing due now, an hourly rate instead."""
+        return self.hourly is not None and not any(line.amount for line in self.lines)
 
     @property
     def illustrative(self) -> bool:
@@ -71,16 +108,13 @@ class Quote:
         if self.monthly_estimate is not None:
             out["monthly_estimate"] = money(self.monthly_estimate)
         if self.refund is not None:
-            out["refund"] = dict(self.refund)
+            out["refund"] = self.refund.to_dict()
         out["warnings"] = [w.to_dict() for w in self.warnings]
         out["errors"] = [e.to_dict() for e in self.errors]
         return out
 
 
-_MODE_WORDS = {"yearly_monthly": "yearly/monthly", "pay_per_use": "pay-per-use"}
-
-
-def _illustrative_warnings(catalog: Catalog, priced: Any) -> list[Problem]:
+def _illustrative_warnings(catalog: Catalog, priced: Priced) -> list[Problem]:
     warnings = []
     for price in priced.used_prices:
         if price.illustrative:
@@ -88,7 +122,7 @@ def _illustrative_warnings(catalog: Catalog, priced: Any) -> list[Problem]:
                 Problem(
                     "price.illustrative",
                     f"prices.csv:{price.row}",
-                    f"the {_MODE_WORDS[price.billing_mode]} price of {price.item} "
+                    f"the {MODE_WORDS[price.billing_mode]} price of {price.item} "
                     f"({fmt(price.price)} {catalog.currency}/{price.unit}/{price.period}) is illustrative: "
                     "Huawei does not publish it",
                 )
@@ -151,15 +185,14 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
     result.warnings = warnings
     if errors:
         return result
-    try:
-        priced = price_change(resolve(parsed, catalog, on), catalog)
-    except LookupError as exc:  # a catalog that sells an item it does not price (catalog check prevents it)
-        result.ok = False
-        result.errors = [Problem("price.missing", "region", str(exc))]
-        return result
-    result.lines = priced.lines
-    result.total = sum((line.amount for line in priced.lines), Decimal(0))
-    for name in ("expires", "quota_expires", "auto_renew_charge", "hourly", "monthly_estimate", "refund"):
-        setattr(result, name, getattr(priced, name))
-    result.warnings = warnings + priced.warnings + _illustrative_warnings(catalog, priced)
+    result.priced = price_checked(parsed, catalog, on)
+    result.warnings = warnings + result.priced.warnings + _illustrative_warnings(catalog, result.priced)
     return result
+
+
+def price_checked(request: Request, catalog: Catalog, on: date) -> Priced:
+    """Price a request that passed the rules (:func:`planner._rules.check`) through its action."""
+    action = ACTIONS[request.action]
+    pricer = Pricer(catalog, request.region, on)
+    action.price(action.resolve(request, catalog, on), pricer)
+    return pricer.out

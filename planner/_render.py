@@ -9,8 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._catalog import Catalog
-from ._money import money
+from ._money import ZERO, fmt, money
 from ._options import Option
+from ._pricing import Refund
 from ._quote import Quote
 
 
@@ -61,7 +62,10 @@ def print_quote(result: Quote) -> None:
             )
         )
     console.print(table)
-    console.print(f"[bold]Total due now: {money(result.total or 0)} {result.currency}[/]")  # type: ignore[arg-type]
+    if result.refund:
+        console.print(f"[bold]Refund: {money(result.refund.amount)} {result.currency}[/]")
+    else:
+        console.print(f"[bold]Total due now: {money(result.total or ZERO)} {result.currency}[/]")
     facts = result.to_dict()
     for key, words in (
         ("expires", "Expires"),
@@ -73,9 +77,20 @@ def print_quote(result: Quote) -> None:
         if key in facts:
             console.print(escape(f"{words}: {facts[key]}"))
     if result.refund:
-        console.print(escape("Refund: " + ", ".join(f"{k} {v}" for k, v in result.refund.items())))
+        console.print(escape(refund_words(result.refund, result.currency)))
     for warning in result.warnings:
         console.print(f"[yellow]warning {escape(warning.rule)}[/] ({escape(warning.field)}): {escape(warning.message)}")
+
+
+def refund_words(refund: Refund, currency: str) -> str:
+    """The parts of a refund in plain words (SPEC B3): what was paid, used, charged and given back."""
+    if refund.full_refund:
+        return f"Full refund of {money(refund.paid)} {currency}: unsubscribed within the full-refund window"
+    return (
+        f"Paid {money(refund.paid)}; used {refund.used_hours:,} of {refund.ordered_hours:,} hours = "
+        f"{fmt(refund.used_amount)}; handling fee {fmt(refund.handling_fee_rate * 100)} % (year {refund.fee_year} "
+        f"of use) = {fmt(refund.handling_fee)}; refund {money(refund.amount)} {currency}"
+    )
 
 
 def print_options(options: Sequence[Option], catalog: Catalog, *, region: str, hosts: int, horizon: int) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -29,18 +29,6 @@ from pydantic import (
 )
 
 from ._problems import PlannerError, Problem
-
-ACTIONS: tuple[str, ...] = (
-    "purchase",
-    "upgrade",
-    "increase_quota",
-    "renew",
-    "buy_package",
-    "change_billing_mode",
-    "unsubscribe",
-)
-Action = Literal["purchase", "upgrade", "increase_quota", "renew", "buy_package", "change_billing_mode", "unsubscribe"]
-
 
 #: Dates the planner prices: wide enough for any real subscription, narrow enough that a term added to
 #: the last one still is a date (a typo such as 9999-12-31 is reported, not a crash).

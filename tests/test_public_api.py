@@ -20,8 +20,16 @@ EXPECTED = {
     "DEFAULT_CATALOG_DIR",
     "EDITIONS",
     "RULES",
+    # types
+    "Action",
+    "ActionName",
+    "BillingMode",
+    "EditionName",
     # values
     "Catalog",
+    "Edition",
+    "Limits",
+    "Refund",
     "Lifecycle",
     "Option",
     "OrderFiles",

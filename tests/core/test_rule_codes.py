@@ -322,12 +322,9 @@ def test_warning_exits_0_and_prices(case: Case, reqs: Any, write_json: Any, run_
     assert result.err == ""
 
 
-def test_price_missing_case_is_listed() -> None:
-    # The reachable-through-quote case for price.missing is its own test below (it needs a custom catalog).
-    assert "price.missing" in planner.RULES
-
-
-def test_price_missing_reached_through_quote(catalog_copy: Any, reqs: Any, write_json: Any, run_cli: Any) -> None:
+def test_a_region_without_the_edition_is_refused_by_its_rule(
+    catalog_copy: Any, reqs: Any, write_json: Any, run_cli: Any
+) -> None:
     # A catalog that prices standard per region, and not in ae-ad-1 (which sells only professional pay-per-use).
     folder = catalog_copy("intl-usd")
     prices = (folder / "prices.csv").read_text(encoding="utf-8").splitlines()
@@ -345,7 +342,9 @@ def test_price_missing_reached_through_quote(catalog_copy: Any, reqs: Any, write
 
     assert "Traceback" not in result.err
     assert result.code == 2
-    assert {e["rule"] for e in result.json()["errors"]} & {"price.missing", "region.edition_unavailable"}
+    assert [(e["rule"], e["field"]) for e in result.json()["errors"]] == [
+        ("region.edition_unavailable", "current.edition")
+    ]
 
 
 def test_current_edition_must_be_sold_in_the_region(reqs: Any, write_json: Any, run_cli: Any) -> None:
@@ -412,7 +411,7 @@ def _spec_b6_codes() -> frozenset[str]:
 
 
 def _triggered() -> set[str]:
-    return {case.rule for case in ERRORS + WARNINGS} | {"price.missing"}  # price.missing: its own test above
+    return {case.rule for case in ERRORS + WARNINGS}
 
 
 def test_every_spec_b6_code_has_a_triggering_case() -> None:
