@@ -113,7 +113,8 @@ class Unsubscribe(Action[Unsubscription]):
         ordered_hours = max(int((service_end - bought).total_seconds() // 3600), 1)
         used_hours = min(max(int((moment - bought).total_seconds() // 3600), 0), ordered_hours)
         paid = ch.paid
-        full = moment - bought <= timedelta(days=c.full_refund_days)
+        # "Within 5 days" is at most 120 used hours, counted in whole hours like the rest [SPEC A7, D].
+        full = used_hours <= c.full_refund_days * 24
         if full:
             rate, used_amount, fee, fee_year = ZERO, ZERO, ZERO, 1
             exact = paid

@@ -387,3 +387,39 @@ def test_no_float_in_any_quote(sub: tuple[dict[str, Any], date], action: str) ->
     assert not any(isinstance(leaf, float) for leaf in walk(data))
     assert MONEY.match(data["total"])
     assert all(MONEY.match(line["amount"]) for line in data["lines"])
+
+
+# -- options simulate what quotes price --------------------------------------------------------------
+
+
+SEPARATE_TERM = CATALOG.__class__(**{**vars(CATALOG), "quota_increase": "separate_term"})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    region=st.sampled_from(sorted(CATALOG.regions)),
+    hosts=st.integers(0, 10_000),
+    growth=st.sampled_from(["0", "1.5", "3", "10"]),
+    horizon=st.integers(1, 48),
+    start=days,
+    separate=st.booleans(),
+)
+def test_every_event_options_simulate_costs_what_quote_says(
+    region: str, hosts: int, growth: str, horizon: int, start: date, separate: bool
+) -> None:
+    """Each purchase, renewal, quota increase and month of pay-per-use that ``options()`` simulates is a
+    request that ``quote()`` accepts and prices at exactly the event's amount [SPEC B5 options]."""
+    catalog = SEPARATE_TERM if separate else CATALOG
+    found = planner.options(
+        catalog, region=region, hosts=hosts, horizon_months=horizon, growth_pct=Decimal(growth), start=start
+    )
+    events = [event for option in found for event in option.events]
+    assert events and all(event.request is not None for event in events)
+    for event in events:
+        assert event.request is not None
+        q = planner.quote(event.request, catalog)
+        assert q.ok, (event.description, [str(e) for e in q.errors])
+        # A prepaid event is paid the day it is priced; a month of pay-per-use is settled at its end.
+        assert q.pay_per_use or q.on == event.on
+        got = q.monthly_estimate if q.pay_per_use else q.total
+        assert got == event.amount, (event.description, got, event.amount)
