@@ -14,8 +14,8 @@ from typing import Any
 
 from ._catalog import Catalog
 from ._dates import Term, add_months, term_end
+from ._domain import MODE_WORDS, prepaid
 from ._money import ZERO, cut_to_cents, money
-from ._pricing import today_in
 from ._problems import PlannerError, Problem
 from ._quote import price_checked
 from ._request import FIRST_DAY, LAST_DAY, Request, Subscription, Target
@@ -68,8 +68,13 @@ class Option:
             self.uncovered_from = day
 
     @property
+    def pay_per_use(self) -> bool:
+        """Whether the option is billed by the hour (nothing prepaid, no term)."""
+        return not prepaid(self.billing_mode)
+
+    @property
     def label(self) -> str:
-        mode = "pay-per-use" if self.billing_mode == "pay_per_use" else f"yearly/monthly {self.term}"
+        mode = f"{MODE_WORDS[self.billing_mode]} {self.term}" if self.term else MODE_WORDS[self.billing_mode]
         return f"{self.edition} {mode}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -234,13 +239,13 @@ def options(
     )
     if problems:
         raise PlannerError(problems)
-    start = start or today_in(catalog)
+    start = start or catalog.today()
     found: list[Option] = []
     for edition, modes in catalog.regions[region].sells.items():
         if editions is not None and edition not in editions:
             continue
         for mode in modes:
-            if mode == "pay_per_use":
+            if not prepaid(mode):
                 found.append(_simulate_hourly(catalog, region, edition, hosts, growth_pct, start, horizon_months))
             elif edition == "basic":  # free: one option is enough; the term changes nothing
                 found.append(

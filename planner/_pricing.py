@@ -304,9 +304,4 @@ class Pricer:
                 )
 
 
-def today_in(catalog: Catalog) -> date:
-    """Today in the catalog's time zone (Huawei settles in UTC+08:00): the one "today" of the planner."""
-    return catalog.today()
-
-
-__all__ = ["Coterm", "Priced", "Pricer", "QuoteLine", "Refund", "today_in"]
+__all__ = ["Coterm", "Priced", "Pricer", "QuoteLine", "Refund"]

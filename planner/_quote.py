@@ -20,7 +20,7 @@ from ._actions import ACTIONS
 from ._catalog import Catalog, load_catalog
 from ._domain import MODE_WORDS
 from ._money import fmt, money
-from ._pricing import Priced, Pricer, QuoteLine, Refund, today_in
+from ._pricing import Priced, Pricer, QuoteLine, Refund
 from ._problems import Problem
 from ._request import Request, salvage_request, validate_request
 from ._rules import check
@@ -147,7 +147,7 @@ def _rules_beyond_the_shape(request: Any, catalog: Catalog, today: date | None) 
     salvaged, removed = salvage_request(request)
     if salvaged is None:
         return []
-    errors, _ = check(salvaged, catalog, salvaged.on_or(today or today_in(catalog)))
+    errors, _ = check(salvaged, catalog, salvaged.on_or(today or catalog.today()))
 
     def about_removed(problem: Problem) -> bool:
         return any(problem.field == path or problem.field.startswith(path + ".") for path in removed)
@@ -174,7 +174,7 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
             catalog=pin,
             currency=currency,
         )
-    on = parsed.on_or(today or today_in(catalog))
+    on = parsed.on_or(today or catalog.today())
     if parsed.on is None:
         parsed = parsed.model_copy(update={"on": on})
     errors, warnings = check(parsed, catalog, on)

@@ -56,7 +56,7 @@ def quote_figure(quote: Quote) -> go.Figure:
     """Bars of what each line of a quote costs: due now, or a month's estimate for pay-per-use."""
     data = quote.to_dict()
     lines = data["lines"]
-    pay_per_use = data.get("monthly_estimate") is not None and Decimal(data["total"] or 0) == 0
+    pay_per_use = quote.pay_per_use
     key = "monthly_estimate" if pay_per_use else "amount"
     names = [_short(line["description"]) for line in lines]
     amounts = [float(Decimal(line.get(key) or line["amount"])) for line in lines]
@@ -139,18 +139,17 @@ def options_figure(options: Sequence[Option], *, currency: str, show: int = 6) -
     there on, prepaying would have been cheaper.
     """
     frame = timeline_frame(options)
-    hourly = [o for o in options if o.billing_mode == "pay_per_use"]
+    hourly = [o for o in options if o.pay_per_use]
     # Each pay-per-use line is compared with the cheapest prepaid option of its edition: always drawn.
     rivals = {
-        ppu.label: next((o for o in options if o.edition == ppu.edition and o.billing_mode != "pay_per_use"), None)
-        for ppu in hourly
+        ppu.label: next((o for o in options if o.edition == ppu.edition and not o.pay_per_use), None) for ppu in hourly
     }
     keep = {o.label for o in rivals.values() if o is not None}
-    chosen = [o for o in options if o.rank <= show or o.billing_mode == "pay_per_use" or o.label in keep]
+    chosen = [o for o in options if o.rank <= show or o.pay_per_use or o.label in keep]
     figure = go.Figure()
     for option in chosen:
         rows = frame[frame["option"] == option.label]
-        dash = "dot" if option.billing_mode == "pay_per_use" else ("solid" if option.rank == 1 else "dash")
+        dash = "dot" if option.pay_per_use else ("solid" if option.rank == 1 else "dash")
         figure.add_trace(
             go.Scatter(
                 x=rows["month"],

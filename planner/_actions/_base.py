@@ -59,6 +59,7 @@ class Action(ABC, Generic[C]):
     target_fields: ClassVar[tuple[str, ...]]  # what ``target`` may hold (SPEC B2)
     required: ClassVar[tuple[str, ...]] = ()  # what ``target`` must hold
     needs_current: ClassVar[bool] = True  # whether it changes a running subscription
+    current_fields: ClassVar[tuple[str, ...]] = ()  # what ``current`` must hold beyond the subscription itself
 
     # -- rules, resolution, pricing ---------------------------------------------------------------
     @abstractmethod
@@ -96,6 +97,16 @@ class Action(ABC, Generic[C]):
             return False
         if name in ("term", "auto_renew"):
             return renews(billing_mode_after)
+        return True
+
+    def asks_current(self, name: str, *, current_billing_mode: str) -> bool:
+        """Whether a form should ask for ``current.<name>`` in this state."""
+        if not self.needs_current:
+            return False
+        if name in ("term", "expires"):
+            return renews(current_billing_mode)
+        if name in ("paid", "purchased_at"):
+            return name in self.current_fields
         return True
 
     def billing_mode_after(self, current_billing_mode: str | None, target_billing_mode: str | None) -> str:

@@ -36,6 +36,7 @@ class Unsubscribe(Action[Unsubscription]):
     name = "unsubscribe"
     label = "Unsubscribe (refund)"
     target_fields = ("packages",)
+    current_fields = ("paid", "purchased_at")  # the order being unsubscribed: what it cost, when it was bought
 
     def check(self, checks: Checks, current: Subscription | None, target: Target) -> None:
         cur, t = current, target

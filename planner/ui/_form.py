@@ -260,28 +260,29 @@ class OrderForm:
             options = model.choices(name)
             if list(widget.options) != options:
                 widget.options = options
-            if widget.value != getattr(draft, name):
-                widget.value = getattr(draft, name)
+            value = getattr(draft, name) if options else None  # nothing offered: nothing chosen
+            if widget.value != value:
+                widget.value = value
         for name, widget in self.inputs.items():
             if name in model.SELECTS:
                 continue
             value = getattr(draft, name)
             if widget.value != value:
                 widget.value = value
-            widget.layout.display = None if draft.shows(name) else "none"
+            widget.layout.display = None if model.shows(name) else "none"
         for name in model.SELECTS:
-            self.inputs[name].layout.display = None if draft.shows(name) else "none"
+            self.inputs[name].layout.display = None if model.shows(name) else "none"
         for pkg_id, box in self.packages.items():
             size = draft.packages.get(pkg_id, 0)
             shown: Any = bool(size) if isinstance(box, w.Checkbox) else size
             if box.value != shown:
                 box.value = shown
-        self.current_box.layout.display = None if draft.action != "purchase" else "none"
-        shows_packages = draft.shows("packages")
+        self.current_box.layout.display = None if model.action.needs_current else "none"
+        shows_packages = model.shows("packages")
         self.package_box.layout.display = None if shows_packages else "none"
         self.packages_title.layout.display = None if shows_packages else "none"
         target_fields = ("edition", "billing_mode", "quota", "term", "auto_renew")
-        self.target_title.layout.display = None if any(draft.shows(n) for n in target_fields) else "none"
+        self.target_title.layout.display = None if any(model.shows(n) for n in target_fields) else "none"
         self.notices.value = "".join(_html.notice(text) for text in model.notices)
 
     def _render_results(self, model: OrderModel) -> None:

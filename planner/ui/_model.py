@@ -26,30 +26,13 @@ from urllib.parse import parse_qsl
 import planner
 from planner import Catalog, Problem
 
-ACTION_LABELS: dict[str, str] = {
-    "purchase": "Buy a new subscription",
-    "upgrade": "Upgrade the edition",
-    "increase_quota": "Increase the ECS quota",
-    "renew": "Renew",
-    "buy_package": "Buy value-added packages",
-    "change_billing_mode": "Change pay-per-use to yearly/monthly",
-    "unsubscribe": "Unsubscribe (refund)",
-}
+#: The form's labels for each action, from the action registry (one home per action).
+ACTION_LABELS: dict[str, str] = {name: action.label for name, action in planner.ACTIONS.items()}
 BILLING_MODE_LABELS: dict[str, str] = {"yearly_monthly": "Yearly/monthly", "pay_per_use": "Pay-per-use"}
 
-#: What the form asks for each action, beyond region, hosts and tags (SPEC B2: ``target`` holds only what
-#: the action changes or needs). Everything not listed is neither shown nor sent.
-ACTION_FIELDS: dict[str, tuple[str, ...]] = {
-    "purchase": ("edition", "billing_mode", "quota", "term", "packages", "auto_renew"),
-    "upgrade": ("edition", "quota", "packages"),
-    "increase_quota": ("quota",),
-    "renew": ("term",),
-    "buy_package": ("packages",),
-    "change_billing_mode": ("billing_mode", "term", "auto_renew"),
-    "unsubscribe": (),
-}
-#: Fields that only make sense for a yearly/monthly subscription.
-YEARLY_MONTHLY_ONLY = frozenset({"term", "auto_renew"})
+#: What the form may ask for each action, beyond region, hosts and tags: the action's target fields
+#: (SPEC B2). Whether a field is asked in a given state is the action's :meth:`~planner.Action.asks`.
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {name: action.target_fields for name, action in planner.ACTIONS.items()}
 
 #: URL parameters that pre-fill the form (``?region=cn-north-4&hosts=120&edition=professional``).
 QUERY_FIELDS: dict[str, str] = {
@@ -96,39 +79,38 @@ class OrderDraft:
     accept_disclaimer: bool = False
 
     # -- what the form shows ----------------------------------------------------------------------
-    def shows(self, name: str) -> bool:
-        """Whether the form asks for ``name`` (a draft field) for the chosen action."""
+    def shows(self, name: str, catalog: Catalog) -> bool:
+        """Whether the form asks for ``name`` (a draft field) for the chosen action: the action says."""
         if name in ("region", "action", "hosts", "on", "tags", "accept_disclaimer"):
             return True
-        if name.startswith("current_"):
-            if self.action == "purchase":
-                return False
-            if name in ("current_term", "current_expires"):
-                return self.current_billing_mode == "yearly_monthly"
-            if name in ("current_paid", "current_purchased_at"):
-                return self.action == "unsubscribe"
-            return True
-        if name not in ACTION_FIELDS.get(self.action, ()):
+        action = planner.ACTIONS.get(self.action)
+        if action is None:
             return False
-        if name == "quota" and self.action == "upgrade" and self.current_edition == "basic":
-            return False  # upgrading from basic changes the edition only [C: Table 3]
-        if name in YEARLY_MONTHLY_ONLY:
-            return self.billing_mode_after() == "yearly_monthly"
-        return True
+        if name.startswith("current_"):
+            return action.asks_current(name.removeprefix("current_"), current_billing_mode=self.current_billing_mode)
+        return action.asks(
+            name,
+            catalog,
+            current_edition=self.current_edition if action.needs_current else None,
+            billing_mode_after=self.billing_mode_after(),
+        )
 
     def billing_mode_after(self) -> str:
-        if self.action in ("purchase", "change_billing_mode"):
+        action = planner.ACTIONS.get(self.action)
+        if action is None:
             return self.billing_mode
-        return self.current_billing_mode
+        current = self.current_billing_mode if action.needs_current else None
+        return action.billing_mode_after(current, self.billing_mode if "billing_mode" in action.target_fields else None)
 
     # -- the request ------------------------------------------------------------------------------
-    def to_request(self) -> tuple[dict[str, Any], list[Problem]]:
+    def to_request(self, catalog: Catalog) -> tuple[dict[str, Any], list[Problem]]:
         """The SPEC B2 request, and the problems found reading the typed text (tags, amount paid)."""
         tags, problems = parse_tags(self.tags)
         request: dict[str, Any] = {"region": self.region, "hosts": self.hosts, "action": self.action}
         if self.on is not None:
             request["on"] = self.on.isoformat()
-        if self.action != "purchase":
+        action = planner.ACTIONS[self.action]
+        if action.needs_current:
             current: dict[str, Any] = {
                 "edition": self.current_edition,
                 "billing_mode": self.current_billing_mode,
@@ -136,11 +118,11 @@ class OrderDraft:
             }
             if self.current_start is not None:
                 current["start"] = self.current_start.isoformat()
-            if self.shows("current_term"):
+            if self.shows("current_term", catalog):
                 current["term"] = self.current_term
                 if self.current_expires is not None:
                     current["expires"] = self.current_expires.isoformat()
-            if self.action == "unsubscribe":
+            if self.shows("current_paid", catalog):
                 paid, paid_problems = parse_amount(self.current_paid, "current.paid")
                 problems += paid_problems
                 if paid is not None:
@@ -151,15 +133,15 @@ class OrderDraft:
             request["current"] = current
         target: dict[str, Any] = {}
         for name in ACTION_FIELDS[self.action]:
-            if not self.shows(name):
+            if not self.shows(name, catalog):
                 continue
             if name == "packages":
                 chosen = {pkg: size for pkg, size in self.packages.items() if size}
-                if chosen or self.action == "buy_package":
+                if chosen or "packages" in action.required:
                     target["packages"] = chosen
             else:
                 target[name] = getattr(self, name)
-        if target or self.action != "unsubscribe":
+        if target or action.required:
             request["target"] = target
         if tags:
             request["tags"] = tags
@@ -217,7 +199,7 @@ class OrderModel:
 
     def __init__(self, draft: OrderDraft, catalog: Catalog, *, today: date | None = None) -> None:
         self.catalog = catalog
-        self.today = today or date.today()
+        self.today = today or catalog.today()
         self.draft = draft
         self.notices: list[str] = []  # things the user should know that are not rule problems
         self._listeners: list[Listener] = []
@@ -236,7 +218,7 @@ class OrderModel:
     ) -> OrderModel:
         """A fresh draft with sensible defaults, pre-filled from a URL query string."""
         catalog = catalog or planner.load_catalog()
-        today = today or date.today()
+        today = today or catalog.today()
         region = "cn-north-4" if "cn-north-4" in catalog.regions else next(iter(catalog.regions))
         draft = OrderDraft(region=region, on=today, term=_default_term(catalog))
         start = planner.add_months(today, -3)
@@ -249,10 +231,16 @@ class OrderModel:
             setattr(draft, name, value)
         if ("current_start" in values or "current_term" in values) and "current_expires" not in values:
             draft.current_expires = _expiry(catalog, draft.current_start, draft.current_term)
-        if "edition" in values and "current_edition" not in values and draft.action == "upgrade":
-            lower = [e for e, ed in catalog.editions.items() if ed.rank < catalog.editions[draft.edition].rank]
-            if lower:
-                draft.current_edition = lower[-1]
+        action = planner.ACTIONS[draft.action]
+        if "edition" in values and "current_edition" not in values and action.needs_current:
+            # The nearest running edition the action can take to the edition asked for (an upgrade's source).
+            sources = [
+                e
+                for e in action.current_offers(catalog, draft.region)
+                if draft.edition in action.target_editions(catalog, draft.region, e)
+            ]
+            if sources:
+                draft.current_edition = max(sources, key=catalog.edition_rank)
         if "hosts" in values:  # a quota that covers the hosts, unless the URL says otherwise
             covering = max(draft.hosts, catalog.limits.quota_min)
             draft.quota = values.get("quota", covering)
@@ -282,32 +270,38 @@ class OrderModel:
 
     # -- the choices the form offers (catalog data, so the form cannot ask for what is not sold) ---
     def choices(self, name: str) -> list[tuple[str, str]]:
-        """``(label, value)`` pairs for a select field of the draft."""
+        """``(label, value)`` pairs for a select field of the draft: what the action and the region allow."""
         d, c = self.draft, self.catalog
+        action = planner.ACTIONS[d.action] if d.action in planner.ACTIONS else planner.ACTIONS["purchase"]
         sells = c.regions[d.region].sells if d.region in c.regions else {}
         terms = [(_term_label(t.count, t.unit), t.code) for t in c.terms]
         if name == "region":
             return [(f"{region.name} ({rid})", rid) for rid, region in c.regions.items()]
-        if name == "action":
-            return [(label, action) for action, label in ACTION_LABELS.items()]
+        if name == "action":  # only what can be done in the region (nothing renews where nothing is prepaid)
+            return [
+                (label, name)
+                for name, label in ACTION_LABELS.items()
+                if not planner.ACTIONS[name].needs_current or planner.ACTIONS[name].current_offers(c, d.region)
+            ]
         if name in ("term", "current_term"):
             return terms
+        # The running subscription's fields are hidden when the action starts none; they keep any sold value.
+        running = action.current_offers(c, d.region) if action.needs_current else sells
         if name == "current_edition":
-            return [(c.editions[e].name, e) for e in c.editions if e in sells]
+            return [(c.editions[e].name, e) for e in c.editions if e in running]
+        if name == "current_billing_mode":
+            modes = running.get(d.current_edition, ())
+            return [(BILLING_MODE_LABELS[m], m) for m in BILLING_MODE_LABELS if m in modes]
         if name == "edition":
-            sold = [e for e in c.editions if e in sells]
-            if d.action == "upgrade" and d.current_edition in c.editions:
-                rank = c.editions[d.current_edition].rank
-                sold = [e for e in sold if c.editions[e].rank > rank] or sold
-            return [(c.editions[e].name, e) for e in sold]
-        if name in ("billing_mode", "current_billing_mode"):
-            edition = d.edition if name == "billing_mode" else d.current_edition
-            if d.action == "change_billing_mode" and name == "billing_mode":
-                edition = "professional"
-            modes = [m for m in BILLING_MODE_LABELS if m in sells.get(edition, ())]
-            if d.action == "change_billing_mode" and name == "billing_mode":
-                modes = [m for m in modes if m == "yearly_monthly"]
-            return [(BILLING_MODE_LABELS[m], m) for m in modes]
+            editions = action.target_editions(c, d.region, d.current_edition) or tuple(
+                e for e in c.editions if e in sells
+            )
+            return [(c.editions[e].name, e) for e in editions]
+        if name == "billing_mode":
+            current = d.current_billing_mode if action.needs_current else None
+            edition = action.edition_after(d.current_edition if action.needs_current else None, d.edition)
+            modes = action.target_billing_modes(c, d.region, edition, current) or sells.get(edition, ())
+            return [(BILLING_MODE_LABELS[m], m) for m in BILLING_MODE_LABELS if m in modes]
         raise KeyError(name)
 
     SELECTS: tuple[str, ...] = (
@@ -331,10 +325,19 @@ class OrderModel:
 
     def _requote(self) -> None:
         self._normalize()
-        self.request, self.input_problems = self.draft.to_request()
+        self.request, self.input_problems = self.draft.to_request(self.catalog)
         self.quote = planner.quote(self.request, self.catalog, today=self.today)
 
     # -- what the view shows ----------------------------------------------------------------------
+    @property
+    def action(self) -> planner.Action[Any]:
+        """The chosen action, from the registry."""
+        return planner.ACTIONS[self.draft.action]
+
+    def shows(self, name: str) -> bool:
+        """Whether the form asks for the draft field ``name`` now."""
+        return self.draft.shows(name, self.catalog)
+
     @property
     def errors(self) -> list[Problem]:
         """Every broken rule: the typed text's, then the core's."""

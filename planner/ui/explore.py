@@ -32,6 +32,8 @@ def prices_frame(catalog: Catalog) -> pd.DataFrame:
     items = [*planner.EDITIONS, *catalog.packages]
     rows = []
     for region_id, region in catalog.regions.items():
+        # Packages come with the editions that can hold them, in the edition's billing mode [C].
+        holders = planner.ACTIONS["buy_package"].current_offers(catalog, region_id)
         for item in items:
             for mode in planner.BILLING_MODES:
                 price = catalog.price(region_id, item, mode)
@@ -39,8 +41,8 @@ def prices_frame(catalog: Catalog) -> pd.DataFrame:
                     continue
                 if item in planner.EDITIONS:
                     sold = catalog.sells(region_id, item, mode)
-                else:  # packages come with standard or professional, in the edition's billing mode [C]
-                    sold = any(catalog.sells(region_id, e, mode) for e in ("standard", "professional"))
+                else:
+                    sold = any(mode in modes for modes in holders.values())
                 rows.append(
                     {
                         "region": region_id,
@@ -76,7 +78,7 @@ def discounts_frame(catalog: Catalog) -> pd.DataFrame:
 def edition_pivot(catalog: Catalog) -> pd.DataFrame:
     """Yearly/monthly list price per quota per month: regions down, editions across (blank: not sold)."""
     prices = prices_frame(catalog)
-    editions = prices[(prices["item"].isin(planner.EDITIONS)) & (prices["billing_mode"] == "yearly_monthly")]
+    editions = prices[(prices["item"].isin(planner.EDITIONS)) & (prices["period"] == "month")]
     editions = editions[editions["sold_here"].astype(bool)]
     return editions.pivot_table(index="region", columns="item", values="price", aggfunc="first").reindex(
         columns=[e for e in planner.EDITIONS if e in set(editions["item"])]
@@ -87,9 +89,7 @@ def show_price_chart(catalog: Catalog) -> None:
     """Grouped bars of the editions' monthly list price per quota, by region."""
     prices = prices_frame(catalog)
     rows = prices[
-        prices["item"].isin(planner.EDITIONS)
-        & (prices["billing_mode"] == "yearly_monthly")
-        & prices["sold_here"].astype(bool)
+        prices["item"].isin(planner.EDITIONS) & (prices["period"] == "month") & prices["sold_here"].astype(bool)
     ].rename(columns={"item": "edition"})
     figure = charts.prices_figure(rows, currency=catalog.currency)
     display(charts.bundle(figure), raw=True)

@@ -169,7 +169,7 @@ class RenewalsView:
 
         dated = rows[rows["expires"].notna()]
         with self.timeline:
-            display(charts.bundle(charts.renewals_figure(dated, today=p.on or date.today())), raw=True)
+            display(charts.bundle(charts.renewals_figure(dated, today=p.on or self.catalog.today())), raw=True)
         if len(by_region):
             with self.costs:
                 display(charts.bundle(charts.renewal_cost_figure(by_region, currency=currency, term=p.term)), raw=True)
