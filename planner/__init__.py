@@ -12,7 +12,7 @@ The pricing core imports neither pandas, plotly nor ipywidgets: ``import planner
 from __future__ import annotations
 
 from ._actions import ACTIONS, Action
-from ._catalog import DEFAULT_CATALOG_DIR, Catalog, Edition, Limits, Package, Price, Region, load_catalog
+from ._catalog import Catalog, Edition, Limits, Package, Price, Region, load_catalog
 from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
 from ._domain import BILLING_MODES, EDITIONS, ActionName, BillingMode, EditionName
 from ._money import cut_to_cents
@@ -23,6 +23,7 @@ from ._problems import RULES, PlannerError, Problem
 from ._quote import Quote, quote
 from ._request import Request, Subscription, Target, parse_request, read_json_file, validate_request
 from ._rules import Lifecycle
+from ._settings import DEFAULT_CATALOG_DIR
 
 __version__ = "0.1.0"
 

@@ -26,6 +26,7 @@ from ._dates import Term
 from ._domain import BILLING_MODES, EDITIONS
 from ._money import RoundingMode, dec
 from ._problems import PlannerError, Problem
+from ._settings import PROJECT_DIR, Settings
 
 PERIOD_OF_MODE = {"yearly_monthly": "month", "pay_per_use": "hour"}
 PRICE_COLUMNS = ["region", "item", "billing_mode", "unit", "period", "price", "source"]
@@ -33,8 +34,7 @@ ILLUSTRATIVE = "illustrative"
 PRICE_MAX = Decimal(10) ** 9  # a unit price; anything larger is a typo, and would overflow the arithmetic
 
 #: Where the shipped catalogs live: the project's data/ folder (next to the package in a checkout).
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_CATALOG_DIR = DATA_DIR / "intl-usd"
+DATA_DIR = PROJECT_DIR / "data"
 
 _REGION_ID = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
 
@@ -415,7 +415,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
 
     Raises :class:`PlannerError` listing every problem, each with file, row or key, and reason.
     """
-    folder = Path(path) if path is not None else Path(os.environ.get("PLANNER_CATALOG", DEFAULT_CATALOG_DIR))
+    folder = Path(path) if path is not None else Settings.from_env().catalog_dir
     problems: list[Problem] = []
     if not folder.is_dir():
         raise PlannerError(Problem("catalog.invalid", str(folder), "not a catalog folder (catalog.toml + prices.csv)"))

@@ -50,6 +50,7 @@ RULES: dict[str, str] = {
     "packages.unchanged_billing_mode": "existing packages keep their billing mode",
     "action.edition_change": "only an upgrade changes the edition",
     "catalog.invalid": "the price catalog breaks its format",
+    "settings.invalid": "an environment setting (PORT, PLANNER_HUAWEI_ENDPOINT, …) is unusable",
     "order.write": "the order files could not be written",
     "order.format": "the file is not a planner order",
     "order.checksum": "the order file was changed after export",

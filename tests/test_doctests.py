@@ -12,6 +12,8 @@ MODULES = [
     "planner._catalog",
     "planner._request",
     "planner._quote",
+    "planner._actions",
+    "planner._settings",
 ]
 
 

@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 
 import planner
 from planner import Catalog, Problem
+from planner._settings import Settings
 
 #: The form's labels for each action, from the action registry (one home per action).
 ACTION_LABELS: dict[str, str] = {name: action.label for name, action in planner.ACTIONS.items()}
@@ -186,9 +187,8 @@ def parse_amount(text: str, where: str) -> tuple[Decimal | None, list[Problem]]:
 
 
 def orders_dir() -> Path:
-    """Where exports go: ``PLANNER_ORDERS_DIR``, else ``orders/`` in the project."""
-    configured = os.environ.get("PLANNER_ORDERS_DIR", "").strip()
-    return Path(configured) if configured else Path(planner.__file__).resolve().parent.parent / "orders"
+    """Where exports go: ``PLANNER_ORDERS_DIR``, else ``orders/`` in the project (the planner's settings)."""
+    return Settings.from_env().orders_dir
 
 
 Listener = Callable[["OrderModel"], None]
