@@ -10,7 +10,8 @@ import os
 from datetime import date
 from typing import Any
 
-from ._model import ACTION_FIELDS, ACTION_LABELS, OrderDraft, OrderModel, orders_dir, parse_query, parse_tags
+from ._fields import parse_query, parse_tags
+from ._model import ACTION_FIELDS, ACTION_LABELS, OrderDraft, OrderModel, orders_dir
 
 
 def _query(query: str | None) -> str:

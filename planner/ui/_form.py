@@ -17,6 +17,7 @@ from IPython.display import display
 import planner
 
 from . import _html
+from ._fields import FIELDS, FormField, words
 from ._model import OrderModel
 
 DISCLAIMER = (
@@ -46,24 +47,9 @@ class OrderForm:
         self.notices = w.HTML()
         self.notices.add_class("planner-notices")
 
-        self._select("region", "Region")
-        self._select("action", "What to do")
-        self._int("hosts", "Hosts to cover", f"Hosts in the account (0–{catalog.limits.hosts_max:,})")
-        self._date("on", "Priced on", "The day the action is priced and paid")
-
-        self._select("current_edition", "Edition")
-        self._select("current_billing_mode", "Billing mode")
-        self._int("current_quota", "ECS quota", "The quota bought")
-        self._select("current_term", "Term")
-        self._date("current_start", "Started on")
-        self._date("current_expires", "Expires on")
-        self._text("current_paid", f"Amount paid ({catalog.currency})", "e.g. 3300.00")
-        self._date("current_purchased_at", "Purchased on")
-
-        self._select("edition", "Edition")
-        self._select("billing_mode", "Billing mode")
-        self._int("quota", "ECS quota", f"At least the host count; at most {catalog.limits.quota_max:,}")
-        self._select("term", "Term")
+        for field in FIELDS.values():
+            if field.kind != "flag":
+                self._widget(field)
         self.packages: dict[str, w.ValueWidget] = {}
         for pkg_id, package in catalog.packages.items():
             if package.max == 1:
@@ -87,21 +73,16 @@ class OrderForm:
             ]
         )
         self.package_box.add_class("planner-packages")
-        self.inputs["auto_renew"] = w.Checkbox(description="Renew automatically", indent=False)
-        self.inputs["auto_renew"].add_class("planner-auto-renew")
-        self.inputs["auto_renew"].observe(self._changed("auto_renew"), names="value")
-        self._text("tags", "Tags", "key=value, key=value")
-
+        self._hook("auto_renew", w.Checkbox(description=FIELDS["auto_renew"].label, indent=False))
         self.disclaimer_text = w.HTML(
             "<div class='planner-muted'>"
             + _html.esc(DISCLAIMER.format(catalog=catalog.name, version=catalog.version))
             + "</div>"
         )
-        self.inputs["accept_disclaimer"] = w.Checkbox(
-            description="I accept the disclaimer", indent=False, layout=w.Layout(width="auto")
+        self._hook(
+            "accept_disclaimer",
+            w.Checkbox(description=FIELDS["accept_disclaimer"].label, indent=False, layout=w.Layout(width="auto")),
         )
-        self.inputs["accept_disclaimer"].add_class("planner-disclaimer")
-        self.inputs["accept_disclaimer"].observe(self._changed("accept_disclaimer"), names="value")
 
         # Results
         self.errors = w.HTML()
@@ -205,20 +186,21 @@ class OrderForm:
         widget.observe(self._changed(name), names="value")
         self.inputs[name] = widget
 
-    def _select(self, name: str, label: str) -> None:
-        self._hook(name, w.Dropdown(description=label, style=_STYLE, layout=_field()))
-
-    def _int(self, name: str, label: str, tooltip: str = "") -> None:
-        self._hook(name, w.IntText(description=label, style=_STYLE, layout=_field(), tooltip=tooltip))
-
-    def _date(self, name: str, label: str, tooltip: str = "") -> None:
-        self._hook(name, w.DatePicker(description=label, style=_STYLE, layout=_field(), tooltip=tooltip))
-
-    def _text(self, name: str, label: str, placeholder: str) -> None:
-        self._hook(
-            name,
-            w.Text(description=label, placeholder=placeholder, style=_STYLE, layout=_field(), continuous_update=False),
-        )
+    def _widget(self, field: FormField) -> None:
+        """The widget of one field of the table: its kind picks the widget, the table gives the words."""
+        catalog = self.model.catalog
+        label, hint = words(field, catalog, field.label), words(field, catalog, field.hint)
+        common: dict[str, Any] = {"description": label, "style": _STYLE, "layout": _field()}
+        widget: w.ValueWidget
+        if field.kind == "choice":
+            widget = w.Dropdown(**common)
+        elif field.kind == "int":
+            widget = w.IntText(**common, tooltip=hint)
+        elif field.kind == "date":
+            widget = w.DatePicker(**common, tooltip=hint)
+        else:
+            widget = w.Text(**common, placeholder=hint, continuous_update=False)
+        self._hook(field.name, widget)
 
     # -- widget → model ---------------------------------------------------------------------------
     def _changed(self, name: str) -> Callable[[dict[str, Any]], None]:

@@ -15,43 +15,25 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import planner
 from planner import Catalog, Problem
 from planner._settings import Settings
 
+from ._fields import BILLING_MODE_LABELS, parse_amount, parse_query, parse_tags
+
 #: The form's labels for each action, from the action registry (one home per action).
 ACTION_LABELS: dict[str, str] = {name: action.label for name, action in planner.ACTIONS.items()}
-BILLING_MODE_LABELS: dict[str, str] = {"yearly_monthly": "Yearly/monthly", "pay_per_use": "Pay-per-use"}
+
 
 #: What the form may ask for each action, beyond region, hosts and tags: the action's target fields
 #: (SPEC B2). Whether a field is asked in a given state is the action's :meth:`~planner.Action.asks`.
 ACTION_FIELDS: dict[str, tuple[str, ...]] = {name: action.target_fields for name, action in planner.ACTIONS.items()}
-
-#: URL parameters that pre-fill the form (``?region=cn-north-4&hosts=120&edition=professional``).
-QUERY_FIELDS: dict[str, str] = {
-    "region": "choice",
-    "action": "choice",
-    "hosts": "int",
-    "edition": "choice",
-    "billing_mode": "choice",
-    "quota": "int",
-    "term": "choice",
-    "on": "date",
-    "current_edition": "choice",
-    "current_billing_mode": "choice",
-    "current_quota": "int",
-    "current_term": "choice",
-    "current_start": "date",
-    "current_expires": "date",
-}
 
 
 @dataclass
@@ -148,42 +130,6 @@ class OrderDraft:
             request["tags"] = tags
         request["accept_disclaimer"] = self.accept_disclaimer
         return request, problems
-
-
-def parse_tags(text: str) -> tuple[dict[str, str], list[Problem]]:
-    """Tags typed as ``key=value`` pairs, separated by commas or new lines. Limits are the core's job.
-
-    >>> parse_tags("env=prod, team = sec")
-    ({'env': 'prod', 'team': 'sec'}, [])
-    """
-    tags: dict[str, str] = {}
-    problems: list[Problem] = []
-    for raw in text.replace("\n", ",").split(","):
-        if not raw.strip():
-            continue
-        key, sep, value = raw.partition("=")
-        key, value = key.strip(), value.strip()
-        if not sep or not key:
-            problems.append(Problem("tags.key", "tags", f"write each tag as key=value, not {raw.strip()!r}"))
-        elif key in tags:
-            problems.append(Problem("tags.key", f"tags.{key}", f"the tag key {key!r} is given twice"))
-        else:
-            tags[key] = value
-    return tags, problems
-
-
-def parse_amount(text: str, where: str) -> tuple[Decimal | None, list[Problem]]:
-    """A decimal amount typed by the user; empty is ``None`` (the core then says it is required)."""
-    text = text.strip()
-    if not text:
-        return None, []
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None, [Problem("request.malformed", where, f"not an amount: {text!r} (e.g. 1200.00)")]
-    if not amount.is_finite():
-        return None, [Problem("request.malformed", where, f"not an amount: {text!r}")]
-    return amount, []
 
 
 def orders_dir() -> Path:
@@ -390,47 +336,6 @@ def _expiry(catalog: Catalog, start: date | None, term: str) -> date | None:
         return None
 
 
-def parse_query(query: str, catalog: Catalog) -> tuple[dict[str, Any], list[str]]:
-    """Draft values from a URL query string, and a notice for each parameter that was not used.
-
-    >>> parse_query("region=cn-north-4&hosts=120&colour=red", planner.load_catalog())
-    ({'region': 'cn-north-4', 'hosts': 120}, ["Ignored the URL parameter 'colour': not a planner field."])
-    """
-    choices: dict[str, Mapping[str, Any]] = {
-        "region": catalog.regions,
-        "action": ACTION_LABELS,
-        "edition": catalog.editions,
-        "current_edition": catalog.editions,
-        "billing_mode": BILLING_MODE_LABELS,
-        "current_billing_mode": BILLING_MODE_LABELS,
-        "term": {t.code: t for t in catalog.terms},
-        "current_term": {t.code: t for t in catalog.terms},
-    }
-    values: dict[str, Any] = {}
-    notices: list[str] = []
-    for key, text in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        kind = QUERY_FIELDS.get(key)
-        text = text.strip()
-        if kind is None:
-            notices.append(f"Ignored the URL parameter {key[:40]!r}: not a planner field.")
-        elif kind == "choice":
-            if text in choices[key]:
-                values[key] = text
-            else:
-                notices.append(f"Ignored {key}={text[:40]!r}: use one of {', '.join(choices[key])}.")
-        elif kind == "int":
-            try:
-                values[key] = int(text)
-            except ValueError:
-                notices.append(f"Ignored {key}={text[:40]!r}: not a whole number.")
-        else:
-            try:
-                values[key] = date.fromisoformat(text)
-            except ValueError:
-                notices.append(f"Ignored {key}={text[:40]!r}: not a date (YYYY-MM-DD).")
-    return values, notices
-
-
 __all__ = [
     "ACTION_FIELDS",
     "ACTION_LABELS",
@@ -438,6 +343,4 @@ __all__ = [
     "OrderDraft",
     "OrderModel",
     "orders_dir",
-    "parse_query",
-    "parse_tags",
 ]

@@ -74,3 +74,24 @@ def test_every_action_field_the_form_sends_is_one_the_action_takes() -> None:
 def test_today_is_the_catalogs_today() -> None:
     catalog = planner.load_catalog()
     assert OrderModel.start(catalog).today == catalog.today()
+
+
+def test_one_field_table_drives_the_form_and_the_url() -> None:
+    from planner.ui._fields import FIELDS, field_at, parse_query
+
+    form = OrderForm(OrderModel.start(today=TODAY))
+    assert set(form.inputs) == set(FIELDS)
+    for field in FIELDS.values():
+        assert field_at(field.path) is field
+    every = "&".join(f"{name}=x" for name in FIELDS)
+    _, notices = parse_query(every, planner.load_catalog())
+    refused = {n.split("'")[1] for n in notices if n.startswith("Ignored the URL parameter")}
+    assert refused == {name for name, field in FIELDS.items() if not field.from_url}
+
+
+def test_a_problem_deep_in_a_field_belongs_to_that_field() -> None:
+    from planner.ui._fields import field_at
+
+    assert field_at("target.quota").label == "ECS quota"  # type: ignore[union-attr]
+    assert field_at("tags.env").name == "tags"  # type: ignore[union-attr]
+    assert field_at("nowhere") is None

@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["planner._app", "planner.charts", "planner.ui._model", "planner.ui.explore"]
+MODULES = ["planner._app", "planner.charts", "planner.ui._model", "planner.ui._fields", "planner.ui.explore"]
 
 
 @pytest.mark.parametrize("name", MODULES)
