@@ -32,6 +32,11 @@ class FormField:
     path: str  # where the field lands in the request, so a problem at that path is shown beside it
     hint: str = ""  # may name catalog limits: {hosts_max}, {quota_max}, {currency}
     from_url: bool = True  # a URL query string may pre-fill it
+    hook: str = ""  # the widget's stable CSS class, when not planner-<name with dashes>
+
+    @property
+    def css(self) -> str:
+        return self.hook or "planner-" + self.name.replace("_", "-")
 
 
 FIELDS: dict[str, FormField] = {
@@ -55,7 +60,14 @@ FIELDS: dict[str, FormField] = {
         FormField("term", "choice", "Term", "target.term"),
         FormField("auto_renew", "flag", "Renew automatically", "target.auto_renew", from_url=False),
         FormField("tags", "text", "Tags", "tags", "key=value, key=value", False),
-        FormField("accept_disclaimer", "flag", "I accept the disclaimer", "accept_disclaimer", from_url=False),
+        FormField(
+            "accept_disclaimer",
+            "flag",
+            "I accept the disclaimer",
+            "accept_disclaimer",
+            from_url=False,
+            hook="planner-disclaimer",
+        ),
     )
 }
 

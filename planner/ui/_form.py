@@ -182,7 +182,7 @@ class OrderForm:
         return w.HTML(f"<div class='planner-section'>{_html.esc(title)}</div>")
 
     def _hook(self, name: str, widget: w.ValueWidget) -> None:
-        widget.add_class("planner-" + name.replace("_", "-"))
+        widget.add_class(FIELDS[name].css)
         widget.observe(self._changed(name), names="value")
         self.inputs[name] = widget
 
