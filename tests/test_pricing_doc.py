@@ -4,9 +4,6 @@ Each example on the page is a fenced ``json request <id>`` block (a request file
 ``json quote`` block: the fields ``planner quote --format json`` must give. In that block an object lists
 only the fields it checks, a list must match item by item, and ``null`` means "absent". Every request is
 run through ``python -m planner quote FILE`` in a subprocess, exactly as a user would.
-
-A field the core is known to get wrong is checked on its own, as a strict xfail naming the bug, so that the
-fix turns it into a failure that asks for the mark to go; every other field of that example is still checked.
 """
 
 from __future__ import annotations
@@ -26,27 +23,6 @@ import planner
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "pricing.md"
-REST = "*"  # every field of an example that has no mark of its own
-
-_A4_B3 = "SPEC A4/B3 (clarified): auto_renew_charge only when auto-renew is on; the core always gives it"
-_B3_BOOL = 'SPEC B3 (clarified): refund.full_refund is a JSON boolean; the core gives the string "false"/"true"'
-_B3_AMOUNT = "SPEC B3: the refund's part is named amount; the core names it refund (found writing this page)"
-_A7_EDGE = (
-    "SPEC A7 [D]: at most 120 used hours (rounded down) is a full refund; the core compares the unrounded "
-    "time (120.5 h > 120 h) and charges a fee (found writing this page)"
-)
-
-#: (example id, field path) → the known core bug that field shows. The first two are the known bugs of
-#: issue 6, being fixed in the core; the others were found while writing docs/pricing.md and reported.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("renew-in-grace", "auto_renew_charge"): _A4_B3,
-    ("unsubscribe-2y-second-year", "refund.full_refund"): _B3_BOOL,
-    ("unsubscribe-120-hours", "refund.full_refund"): f"{_B3_BOOL}; and {_A7_EDGE}",
-    ("unsubscribe-2y-second-year", "refund.amount"): _B3_AMOUNT,
-    ("unsubscribe-120-hours", "refund.amount"): _B3_AMOUNT,
-    ("unsubscribe-120-hours", REST): _A7_EDGE,
-}
-
 _BLOCK = re.compile(
     r"^```json request (?P<id>[a-z0-9-]+)\n(?P<request>.*?)^```\n(?P<between>.*?)^```json quote\n"
     r"(?P<quote>.*?)^```$",
@@ -117,49 +93,18 @@ def cli_answer(example_id: str) -> tuple[int, dict[str, Any], str]:
     return run.returncode, json.loads(run.stdout) if run.stdout.strip() else {}, run.stderr
 
 
-def _params() -> list[Any]:
-    params = []
-    for example in EXAMPLES:
-        marked = sorted(path for (example_id, path) in KNOWN_BUGS if example_id == example.id and path != REST)
-        rest = KNOWN_BUGS.get((example.id, REST))
-        marks = [pytest.mark.xfail(strict=True, reason=rest)] if rest else []
-        params.append(pytest.param(example, REST, marked, id=example.id, marks=marks))
-        for path in marked:
-            reason = KNOWN_BUGS[(example.id, path)]
-            xfail = pytest.mark.xfail(strict=True, reason=reason)
-            params.append(pytest.param(example, path, [], id=f"{example.id}:{path}", marks=[xfail]))
-    return params
-
-
-@pytest.mark.parametrize(("example", "part", "checked_apart"), _params())
-def test_the_worked_example_is_what_the_cli_answers(example: Example, part: str, checked_apart: list[str]) -> None:
+@pytest.mark.parametrize("example", EXAMPLES, ids=[example.id for example in EXAMPLES])
+def test_the_worked_example_is_what_the_cli_answers(example: Example) -> None:
     code, answer, stderr = cli_answer(example.id)
     assert code == 0, f"planner quote exited {code}: {stderr}"
     found = mismatches(example.expected, answer)
-    if part == REST:
-        found = {path: why for path, why in found.items() if path not in checked_apart}
-    else:
-        assert part in _paths(example.expected), f"{part} is not among the example's expected fields"
-        found = {path: why for path, why in found.items() if path == part}
     assert not found, f"{example.id}: " + "; ".join(f"{path}: {why}" for path, why in found.items())
-
-
-def _paths(expected: Any, path: str = "") -> set[str]:
-    if isinstance(expected, dict):
-        out = set()
-        for key, value in expected.items():
-            where = f"{path}.{key}" if path else key
-            out |= {where} | _paths(value, where)
-        return out
-    return set()
 
 
 def test_the_page_works_an_example_of_every_action() -> None:
     ids = [example.id for example in EXAMPLES]
     assert len(ids) == len(set(ids)), "two examples share an id"
     assert {example.request["action"] for example in EXAMPLES} == set(planner.ACTIONS)
-    marked = {example_id for example_id, _ in KNOWN_BUGS}
-    assert marked <= set(ids), f"marks for examples the page no longer has: {sorted(marked - set(ids))}"
     assert DOC.read_text(encoding="utf-8").count("```json request") == len(EXAMPLES), "a request without its quote"
 
 
