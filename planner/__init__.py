@@ -6,26 +6,63 @@
 >>> q.ok, str(q.total), str(q.expires)
 (True, '3300.00', '2024-07-18')
 
-The pricing core imports neither pandas, plotly nor ipywidgets: ``import planner`` stays light.
+The pricing core imports neither pandas, plotly nor ipywidgets, and ``import planner`` itself loads
+nothing else: each name is imported from its module the first time it is used (PEP 562), so a script or a
+kernel pays only for what it touches.
 """
 
 from __future__ import annotations
 
-from ._actions import ACTIONS, Action
-from ._catalog import Catalog, Edition, Limits, Package, Price, Region, load_catalog
-from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
-from ._domain import BILLING_MODES, EDITIONS, ActionName, BillingMode, EditionName
-from ._money import cut_to_cents
-from ._options import Option, break_even, options
-from ._order import OrderFiles, export_order, verify_order
-from ._pricing import QuoteLine, Refund
-from ._problems import RULES, PlannerError, Problem
-from ._quote import Quote, quote
-from ._request import Request, Subscription, Target, parse_request, read_json_file, validate_request
-from ._rules import Lifecycle
-from ._settings import DEFAULT_CATALOG_DIR
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: Each public name and the module that defines it.
+_HOMES: dict[str, str] = {
+    "ACTIONS": "_actions",
+    "Action": "_actions",
+    "Catalog": "_catalog",
+    "Edition": "_catalog",
+    "Limits": "_catalog",
+    "Package": "_catalog",
+    "Price": "_catalog",
+    "Region": "_catalog",
+    "load_catalog": "_catalog",
+    "Term": "_dates",
+    "add_months": "_dates",
+    "remaining_months": "_dates",
+    "remaining_period": "_dates",
+    "remaining_years": "_dates",
+    "term_end": "_dates",
+    "BILLING_MODES": "_domain",
+    "EDITIONS": "_domain",
+    "ActionName": "_domain",
+    "BillingMode": "_domain",
+    "EditionName": "_domain",
+    "cut_to_cents": "_money",
+    "Option": "_options",
+    "break_even": "_options",
+    "options": "_options",
+    "OrderFiles": "_order",
+    "export_order": "_order",
+    "verify_order": "_order",
+    "QuoteLine": "_pricing",
+    "Refund": "_pricing",
+    "RULES": "_problems",
+    "PlannerError": "_problems",
+    "Problem": "_problems",
+    "Quote": "_quote",
+    "quote": "_quote",
+    "Request": "_request",
+    "Subscription": "_request",
+    "Target": "_request",
+    "parse_request": "_request",
+    "read_json_file": "_request",
+    "validate_request": "_request",
+    "Lifecycle": "_rules",
+    "DEFAULT_CATALOG_DIR": "_settings",
+}
 
 __all__ = [
     "ACTIONS",
@@ -72,3 +109,32 @@ __all__ = [
     "validate_request",
     "verify_order",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'planner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # found once; plain attribute access from then on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from ._actions import ACTIONS, Action
+    from ._catalog import Catalog, Edition, Limits, Package, Price, Region, load_catalog
+    from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
+    from ._domain import BILLING_MODES, EDITIONS, ActionName, BillingMode, EditionName
+    from ._money import cut_to_cents
+    from ._options import Option, break_even, options
+    from ._order import OrderFiles, export_order, verify_order
+    from ._pricing import QuoteLine, Refund
+    from ._problems import RULES, PlannerError, Problem
+    from ._quote import Quote, quote
+    from ._request import Request, Subscription, Target, parse_request, read_json_file, validate_request
+    from ._rules import Lifecycle
+    from ._settings import DEFAULT_CATALOG_DIR

@@ -75,10 +75,20 @@ def test_all_is_exactly_the_expected_set() -> None:
 def test_every_public_name_is_in_all() -> None:
     public = {
         name
-        for name, value in vars(planner).items()
-        if not name.startswith("_") and not inspect.ismodule(value) and name != "annotations"
+        for name in dir(planner)
+        if not name.startswith("_")
+        and name not in ("annotations", "importlib", "TYPE_CHECKING", "Any")
+        and not inspect.ismodule(getattr(planner, name))
     }
     assert public | {"__version__"} == set(planner.__all__)
+
+
+def test_every_name_in_all_has_a_home() -> None:
+    assert set(planner.__all__) == set(planner._HOMES) | {"__version__"}
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    assert not hasattr(planner, "qoute")
 
 
 def test_every_exported_name_resolves() -> None:
@@ -105,6 +115,8 @@ def test_import_planner_stays_light() -> None:
 
     assert "planner" in loaded
     assert sorted(loaded & set(HEAVY)) == []
+    # Each name is loaded when first used: a bare import pays for no validation or table library.
+    assert sorted(loaded & {"pydantic", "rich", "dateutil"}) == []
 
 
 def test_the_command_line_stays_light() -> None:
