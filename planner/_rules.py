@@ -70,8 +70,9 @@ def lifecycle_state(catalog: Catalog, expires: date, on: date) -> str:
     return Lifecycle.of(catalog, expires).state(on)
 
 
-class Checks:
-    """The rule checks every action shares; each records its problems in :attr:`errors` / :attr:`warnings`."""
+class FieldChecks:
+    """Checks of single fields against the catalog; each records its problems in :attr:`errors` /
+    :attr:`warnings`."""
 
     def __init__(self, request: Request, catalog: Catalog, on: date) -> None:
         self.r = request
@@ -234,7 +235,10 @@ class Checks:
         if target.packages:
             self.packages(target.packages, "target.packages", edition=None)
 
-    # -- the running subscription -----------------------------------------------------------------
+
+class Checks(FieldChecks):
+    """The rule checks every action shares: single fields, and the running subscription a change starts from."""
+
     def current(self, cur: Subscription) -> bool:
         """The running subscription's own rules; ``False`` when the action cannot be checked against it."""
         ok = self.edition(cur.edition, "current.edition")
