@@ -155,7 +155,7 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
         priced = price_change(resolve(parsed, catalog, on), catalog)
     except LookupError as exc:  # a catalog that sells an item it does not price (catalog check prevents it)
         result.ok = False
-        result.errors = [Problem("price.missing", "region", str(exc))]
+        result.errors = [Problem(getattr(exc, "rule", "price.missing"), "region", str(exc))]
         return result
     result.lines = priced.lines
     result.total = sum((line.amount for line in priced.lines), Decimal(0))

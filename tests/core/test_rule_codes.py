@@ -39,6 +39,9 @@ SPEC_B6_CODES = frozenset(
 #: Codes that come from `planner verify` / `planner catalog check`, not from a request (tested elsewhere).
 NOT_FROM_REQUESTS = frozenset(
     {"catalog.invalid", "order.write", "order.format", "order.checksum", "order.mismatch", "order.catalog"}
+    # files too large or too deep, and a hand-built catalog out of rank order: tests/bad_inputs/ has each
+    | {"request.too_large", "request.too_deep", "order.too_large", "order.too_deep"}
+    | {"catalog.too_large", "catalog.too_deep", "price.order"}
 )
 
 CURRENT_PAY_PER_USE = {"edition": "professional", "billing_mode": "pay_per_use", "quota": 10, "start": "2024-06-01"}
