@@ -6,7 +6,11 @@ Bad input of any kind gets one line per problem on stderr, naming the file and t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -188,15 +192,77 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
     except PlannerError as exc:
         _say_problems(exc.problems, exc.source)
         return EXIT_INVALID
+
+
+def _deliver(text: str) -> None:
+    """Write the command's output to stdout and flush it; raise OSError when stdout cannot take it."""
+    out = sys.stdout
+    if out is None:  # started with stdout closed (`planner quote R.json >&-`)
+        raise OSError(errno.EBADF, "standard output is closed")
+    try:
+        out.write(text)
+        out.flush()
+    except ValueError:  # closed inside this process
+        raise OSError(errno.EBADF, "standard output is closed") from None
+
+
+def _quiet_stdout() -> None:
+    """Point fd 1 at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``planner ARGS…``; every outcome is exit 0 or 2 with a one-line message, never a traceback.
+
+    The output of a command is collected and written at the end, so that a stdout that is full
+    (``> /dev/full``), closed (``>&-``) or closed by its reader (``| head -1``) is one message and exit 2.
+    """
+    args = build_parser().parse_args(argv)
+    if args.command == "app" or (sys.stdout is not None and _is_terminal(sys.stdout)):
+        try:  # a server's log, or a person at a terminal: written as it comes
+            return _run(args)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            _quiet_stdout()
+            return EXIT_INVALID
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            code = _run(args)
     except KeyboardInterrupt:
         return 130
+    try:
+        _deliver(buffer.getvalue())
+    except BrokenPipeError:  # the reader stopped early (`| head -1`): not an error worth a message
+        _quiet_stdout()
+        return EXIT_INVALID
+    except (OSError, UnicodeEncodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"planner: cannot write to standard output: {reason}", file=sys.stderr)
+        if args.command == "export" and code == EXIT_OK:
+            print(f"planner: the order files were written: {' '.join(buffer.getvalue().split())}", file=sys.stderr)
+        _quiet_stdout()
+        return EXIT_INVALID
+    return code
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 if __name__ == "__main__":
