@@ -14,11 +14,12 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from . import _render
 from ._catalog import load_catalog
+from ._money import parse_decimal
 from ._options import options
 from ._order import export_order, verify_order
 from ._problems import PlannerError, Problem
@@ -57,12 +58,9 @@ def _months(text: str) -> int:
 
 def _percent(text: str) -> Decimal:
     try:
-        value = Decimal(text.strip().rstrip("%"))
-    except InvalidOperation:
+        return parse_decimal(text.strip().rstrip("%"))  # "2_2" is not 22 %, nor is "1e3" or "NaN" a growth rate
+    except ValueError:
         raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}")
-    return value
 
 
 def _date(text: str) -> date:

@@ -26,4 +26,5 @@ def test_a_lone_surrogate_is_not_text(where: str) -> None:
 
     result = planner.quote(request)
 
-    assert [(e.rule, e.field) for e in result.errors] == [("request.malformed", "region" if where == "region" else "tags.env")]
+    field = "region" if where == "region" else "tags.env"
+    assert [(e.rule, e.field) for e in result.errors] == [("request.malformed", field)]
