@@ -257,7 +257,8 @@ def _csv_rows(reader: csv.DictReader[str], problems: list[Problem]) -> Iterator[
     try:
         yield from reader
     except csv.Error as exc:
-        problems.append(Problem("catalog.invalid", f"prices.csv:{reader.line_num}", f"not readable as CSV: {exc}"))
+        where = f"prices.csv:{reader.reader.line_num}"  # the csv reader's line, not the last row read
+        problems.append(Problem("catalog.invalid", where, f"not readable as CSV: {exc}"))
 
 
 def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem]) -> dict[tuple[str, str, str], Price]:
@@ -437,10 +438,10 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
             toml_text = toml_bytes.decode("utf-8")
             check_depth(toml_text, "toml", rule="catalog.too_deep", field="catalog.toml")
             raw: dict[str, Any] = tomllib.loads(toml_text)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem("catalog.invalid", "catalog.toml", f"not valid TOML: {exc}"))
         except PlannerError as exc:
             problems.extend(exc.problems)
+        except ValueError as exc:  # TOMLDecodeError, UnicodeDecodeError, an integer of thousands of digits
+            problems.append(Problem("catalog.invalid", "catalog.toml", f"not valid TOML: {exc}"))
         except RecursionError:  # the depth scan is approximate on malformed text; the parser is the backstop
             problems.append(Problem("catalog.too_deep", "catalog.toml", "nested too deeply"))
         else:

@@ -305,7 +305,7 @@ def _csv_beside(file: Path, order: Mapping[str, Any], problems: list[Problem]) -
     order_id = order.get("order_id")
     stem = order_id if isinstance(order_id, str) and ORDER_ID.fullmatch(order_id) else file.stem
     csv_path = file.with_name(f"{stem}.csv")
-    if not csv_path.is_file():
+    if not csv_path.exists():
         problems.append(Problem("order.checksum", "files.csv", f"the CSV line items {csv_path.name} are missing"))
         return csv_path, None
     try:
