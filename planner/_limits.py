@@ -146,6 +146,17 @@ def value_problems(data: Any) -> list[tuple[str, str]]:
     return found
 
 
+def is_text(value: object) -> bool:
+    """Whether ``value`` is a string that can be written out as UTF-8 (no lone surrogates)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def bounded_int(text: str) -> int:
     """``parse_int`` for ``json.loads``: whole numbers of at most ``MAX_NUMBER_CHARS`` characters."""
     if len(text) > MAX_NUMBER_CHARS:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ._catalog import Catalog, load_catalog
+from ._limits import is_text
 from ._money import fmt, money
 from ._pricing import QuoteLine, price_change, today_in
 from ._problems import Problem
@@ -134,8 +135,8 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
         region = request.get("region") if isinstance(request, Mapping) else None
         return Quote(
             ok=False,
-            action=action if isinstance(action, str) else None,
-            region=region if isinstance(region, str) else None,
+            action=action if is_text(action) else None,  # a lone surrogate cannot be written into the answer
+            region=region if is_text(region) else None,
             errors=problems + _rules_beyond_the_shape(request, catalog, today),
             catalog=pin,
             currency=currency,

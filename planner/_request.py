@@ -238,6 +238,8 @@ def salvage_request(data: Mapping[str, Any]) -> tuple[Request | None, set[str]]:
     the rest is still checked. Returns ``(None, …)`` when too little is left to check (a required field
     such as ``region`` or ``action`` is unusable).
     """
+    if value_problems(dict(data)):
+        return None, set()  # text that cannot be written out is refused whole, not salvaged
     try:
         Request.model_validate(dict(data))
         return None, set()  # nothing to salvage: the caller validated already

@@ -36,10 +36,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"planner: {message}\n")
 
 
+def _printable(text: str) -> str:
+    """Control characters (a terminal escape, a line break in a tag key) shown as escapes: one problem, one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _say_problems(problems: Sequence[Problem], source: str = "") -> None:
-    prefix = f"{source}: " if source else ""
+    prefix = f"{_printable(source)}: " if source else ""
     for problem in problems:
-        print(f"planner: {prefix}{problem}", file=sys.stderr)
+        print(f"planner: {prefix}{_printable(str(problem))}", file=sys.stderr)
 
 
 def _catalog(args: argparse.Namespace) -> Any:
@@ -97,7 +104,7 @@ def cmd_options(args: argparse.Namespace) -> int:
         )
     except PlannerError as exc:
         for problem in exc.problems:
-            print(f"planner: --{problem.field}: {problem.rule}: {problem.message}", file=sys.stderr)
+            print(_printable(f"planner: --{problem.field}: {problem.rule}: {problem.message}"), file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
         print(json.dumps([o.to_dict() for o in found], indent=2, ensure_ascii=False))
