@@ -81,8 +81,11 @@ _TOML_TOKENS = re.compile(r"\\.|\"\"\"|'''|[\"'\[\]{}#\n]", re.DOTALL)
 _CLOSERS = {'"': {'"', '"""', "\n"}, "'": {"'", "'''", "\n"}, '"""': {'"""'}, "'''": {"'''"}, "#": {"\n"}}
 
 
-def nesting_depth(text: str, syntax: Literal["json", "toml"]) -> int:
+def nesting_depth(text: str, syntax: Literal["json", "toml"], *, stop_above: int | None = None) -> int:
     """The deepest nesting of arrays and objects (tables) in ``text``, without parsing it.
+
+    With ``stop_above``, the scan stops as soon as the nesting goes deeper (a megabyte of ``[`` is refused
+    after 33 characters, not after a million).
 
     Brackets inside strings and comments do not count. On malformed text the figure is approximate,
     which is fine: the parser refuses such text anyway, and the parsers' own recursion limit is the
@@ -101,6 +104,8 @@ def nesting_depth(text: str, syntax: Literal["json", "toml"]) -> int:
         elif token in "[{":
             depth += 1
             deepest = max(deepest, depth)
+            if stop_above is not None and deepest > stop_above:
+                break
         elif token in "]}":
             depth -= 1
     return deepest
@@ -108,10 +113,10 @@ def nesting_depth(text: str, syntax: Literal["json", "toml"]) -> int:
 
 def check_depth(text: str, syntax: Literal["json", "toml"], *, rule: str, field: str = "", source: str = "") -> None:
     """Raise :class:`PlannerError` (``rule``, e.g. ``request.too_deep``) when ``text`` nests beyond ``MAX_DEPTH``."""
-    depth = nesting_depth(text, syntax)
-    if depth > MAX_DEPTH:
+    if nesting_depth(text, syntax, stop_above=MAX_DEPTH) > MAX_DEPTH:
         raise PlannerError(
-            Problem(rule, field, f"nested {depth} levels deep: at most {MAX_DEPTH} are read"), source=source
+            Problem(rule, field, f"nested more than {MAX_DEPTH} levels deep: at most {MAX_DEPTH} are read"),
+            source=source,
         )
 
 
