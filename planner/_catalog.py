@@ -13,6 +13,7 @@ import io
 import os
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import timezone as FixedOffset
@@ -24,7 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._dates import Term
 from ._domain import BILLING_MODES, EDITIONS
+from ._limits import CATALOG_TOML_MAX_BYTES, PRICES_CSV_MAX_BYTES, check_depth, read_bounded
 from ._money import RoundingMode, dec
+from ._price_order import rank_order_problems
 from ._problems import PlannerError, Problem
 from ._settings import PROJECT_DIR, Settings
 
@@ -245,19 +248,34 @@ def _pydantic_problems(error: ValidationError, file: str) -> list[Problem]:
     return problems
 
 
-def _read(path: Path, problems: list[Problem]) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
+def _read(path: Path, limit: int, problems: list[Problem]) -> bytes | None:
+    if not path.exists():
         problems.append(Problem("catalog.invalid", path.name, f"missing file {path}"))
-    except OSError as exc:
-        problems.append(Problem("catalog.invalid", path.name, f"cannot read {path}: {exc.strerror}"))
+        return None
+    try:
+        return read_bounded(path, limit, path.name, rule="catalog.too_large", unreadable="catalog.invalid")
+    except PlannerError as exc:
+        problems.extend(exc.problems)
     return None
+
+
+def _csv_rows(reader: csv.DictReader[str], problems: list[Problem]) -> Iterator[dict[str, Any]]:
+    """The rows, until one cannot be read as CSV (a field over csv's 128 KiB limit, a stray quote)."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        where = f"prices.csv:{reader.reader.line_num}"  # the csv reader's line, not the last row read
+        problems.append(Problem("catalog.invalid", where, f"not readable as CSV: {exc}"))
 
 
 def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem]) -> dict[tuple[str, str, str], Price]:
     """Rows of prices.csv; without a valid catalog.toml (``spec`` None) only each row's own format is checked."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        reader.fieldnames  # noqa: B018 -- reads the header row, which can itself be unreadable
+    except csv.Error as exc:
+        problems.append(Problem("catalog.invalid", "prices.csv:1", f"not readable as CSV: {exc}"))
+        return {}
     if reader.fieldnames != PRICE_COLUMNS:
         problems.append(
             Problem(
@@ -270,7 +288,7 @@ def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem])
     packages = spec.packages if spec is not None else {}
     items = set(EDITIONS) | set(packages)
     prices: dict[tuple[str, str, str], Price] = {}
-    for row_no, row in enumerate(reader, start=2):
+    for row_no, row in enumerate(_csv_rows(reader, problems), start=2):
         where = f"prices.csv:{row_no}"
         if None in row or any(value is None for value in row.values()):
             problems.append(Problem("catalog.invalid", where, "wrong number of columns"))
@@ -419,14 +437,20 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise PlannerError(Problem("catalog.invalid", str(folder), "not a catalog folder (catalog.toml + prices.csv)"))
-    toml_bytes = _read(folder / "catalog.toml", problems)
-    csv_bytes = _read(folder / "prices.csv", problems)
+    toml_bytes = _read(folder / "catalog.toml", CATALOG_TOML_MAX_BYTES, problems)
+    csv_bytes = _read(folder / "prices.csv", PRICES_CSV_MAX_BYTES, problems)
     spec: _CatalogFile | None = None
     if toml_bytes is not None:
         try:
-            raw: dict[str, Any] = tomllib.loads(toml_bytes.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            toml_text = toml_bytes.decode("utf-8")
+            check_depth(toml_text, "toml", rule="catalog.too_deep", field="catalog.toml")
+            raw: dict[str, Any] = tomllib.loads(toml_text)
+        except PlannerError as exc:
+            problems.extend(exc.problems)
+        except ValueError as exc:  # TOMLDecodeError, UnicodeDecodeError, an integer of thousands of digits
             problems.append(Problem("catalog.invalid", "catalog.toml", f"not valid TOML: {exc}"))
+        except RecursionError:  # the depth scan is approximate on malformed text; the parser is the backstop
+            problems.append(Problem("catalog.too_deep", "catalog.toml", "nested too deeply"))
         else:
             try:
                 spec = _CatalogFile.model_validate(raw)
@@ -443,6 +467,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
             prices = _parse_prices(csv_text, spec, problems)
     if spec is not None and csv_bytes is not None:
         _cross_check(spec, prices, problems)
+        problems.extend(rank_order_problems(EDITIONS, spec.regions, BILLING_MODES, prices))
     if problems or spec is None or toml_bytes is None or csv_bytes is None:
         raise PlannerError(problems, source=str(folder))
     return Catalog(

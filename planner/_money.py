@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
 RoundingMode = Literal["truncate", "half_up"]
@@ -20,8 +21,28 @@ ZERO = Decimal("0")
 _DECIMAL_ROUNDING = {"truncate": ROUND_DOWN, "half_up": ROUND_HALF_UP}
 
 
+#: How a decimal is written in a price list or a bill: digits, at most one point, an optional sign. Python's
+#: Decimal() also reads "2_2" (as 22), "1e3", "NaN" and "Infinity"; none of them is a price a person wrote.
+DECIMAL_TEXT = re.compile(r"[+-]?[0-9]{1,30}(\.[0-9]{1,30})?")
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A decimal written plainly ("2.2", "-0.78", "120"); anything else raises ``ValueError``.
+
+    >>> parse_decimal(" 2.2 ")
+    Decimal('2.2')
+    >>> parse_decimal("2_2")
+    Traceback (most recent call last):
+    ValueError: not a plain decimal number: '2_2'
+    """
+    stripped = text.strip()
+    if not DECIMAL_TEXT.fullmatch(stripped):
+        raise ValueError(f"not a plain decimal number: {text!r}")
+    return Decimal(stripped)
+
+
 def dec(value: object) -> Decimal:
-    """Decimal from an int, a Decimal or a decimal string; never from a binary float.
+    """Decimal from an int, a Decimal or a plain decimal string; never from a binary float.
 
     >>> dec("2.2") * 3
     Decimal('6.6')
@@ -29,14 +50,12 @@ def dec(value: object) -> Decimal:
     if isinstance(value, (bool, float)):
         raise TypeError(f"money and quantities are never binary floats: {value!r}")
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite decimal number: {value!r}")
         return value
-    try:
-        result = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"not a decimal number: {value!r}") from None
-    if not result.is_finite():
-        raise ValueError(f"not a finite decimal number: {value!r}")
-    return result
+    if isinstance(value, int):
+        return Decimal(value)
+    return parse_decimal(str(value))
 
 
 def work(value: Decimal) -> Decimal:

@@ -2,6 +2,14 @@
 
 An order never overwrites a file. Its JSON carries a sha256 checksum of its own content (and of the CSV),
 and pins the catalog, so :func:`verify_order` can recompute it and report any difference or tampering.
+
+The pair appears together or not at all *as an order*: the CSV is written first, the JSON last, each
+linked into place under its final name (atomic, never over an existing file), with the folder synced in
+between. The JSON is the commit record: an order is ``<order id>.json`` plus the ``<order id>.csv`` beside
+it, and a CSV without its JSON (an export killed between the two) is never an order — :func:`verify_order`
+starts from the JSON, and :func:`order_files` lists JSONs only. (A fresh folder renamed into place would
+make the pair one rename, but it would also move every order one folder down, and the order files'
+place is what the app, the batch and the README already promise.)
 """
 
 from __future__ import annotations
@@ -13,7 +21,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -21,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from ._catalog import Catalog, load_catalog, shipped_catalogs
+from ._limits import ORDER_CSV_MAX_BYTES, ORDER_MAX_BYTES, read_bounded
 from ._problems import PlannerError, Problem
 from ._quote import quote
 from ._request import Request, read_json_file
 
 ORDER_FORMAT = "secmaster-planner/order@1"
+CHECKSUM_ALGORITHM = "sha256"
 CSV_COLUMNS = [
     "order_id",
     "line",
@@ -82,17 +91,35 @@ def _csv_bytes(order: Mapping[str, Any]) -> bytes:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically; fail with FileExistsError rather than overwrite."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``data`` to ``path`` atomically; fail with FileExistsError rather than overwrite.
+
+    The file is created with mode 0666 less the umask, like any file a program writes: 0644 under the usual
+    umask 022, private under 077 (no chmod: the user's umask decides who may read an order).
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)  # an order is for others to read (mkstemp makes it 0600)
         os.link(tmp, path)  # atomic, and refuses an existing name (os.replace would overwrite)
     finally:
-        os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the names linked so far durable, so that after a crash the JSON is never there without its CSV."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a platform or file system that cannot open folders: the link order still holds in-process
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; nothing more can be done there
+    finally:
+        os.close(handle)
 
 
 ORDER_ID = re.compile(r"SM-\d{8}-\d{6}-[0-9a-f]{6}")
@@ -157,18 +184,29 @@ def export_order(
     csv_path = folder / f"{order['order_id']}.csv"
     csv_data = _csv_bytes(order)
     order["files"] = {"csv": csv_path.name, "csv_sha256": hashlib.sha256(csv_data).hexdigest()}
-    order["checksum"] = {"algorithm": "sha256", "value": order_checksum(order)}
+    order["checksum"] = {"algorithm": CHECKSUM_ALGORITHM, "value": order_checksum(order)}
     json_data = json.dumps(order, indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+    taken, committed = csv_path, False
     try:
-        _write_new(csv_path, csv_data)
+        _write_new(csv_path, csv_data)  # the CSV first; without its JSON it is not an order
         try:
-            _write_new(json_path, json_data)
+            _sync_folder(folder)
+            taken = json_path
+            _write_new(json_path, json_data)  # the commit: from here on the order exists
+            committed = True
+            _sync_folder(folder)
         except BaseException:
-            csv_path.unlink(missing_ok=True)
+            if not committed:
+                csv_path.unlink(missing_ok=True)
             raise
-    except FileExistsError as exc:
+    except FileExistsError:
+        # Name the order that is there (os.link's own error names the temporary file).
         raise PlannerError(
-            Problem("order.write", "--out", f"{exc.filename or folder} exists: not overwritten")
+            Problem(
+                "order.write",
+                "--out",
+                f"{taken} exists: not overwritten (order {order['order_id']} is already in {folder})",
+            )
         ) from None
     except OSError as exc:
         raise PlannerError(Problem("order.write", "--out", f"cannot write into {folder}: {exc.strerror}")) from None
@@ -206,25 +244,101 @@ _COMPARED = (
 )
 
 
+def order_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The orders in ``folder``: their JSON files, by name. A CSV without its JSON is not an order."""
+    return sorted(p for p in Path(folder).glob("SM-*.json") if ORDER_ID.fullmatch(p.stem) and p.is_file())
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _stamp_problems(order: Mapping[str, Any], file: Path) -> list[Problem]:
+    """The members nothing can recompute: id, times, checksum algorithm, the CSV's name. Each must be sound."""
+    problems: list[Problem] = []
+    order_id = order.get("order_id")
+    created = _moment(order.get("created"))
+    if not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
+        problems.append(Problem("order.format", "order_id", "not an order id such as SM-20240618-101500-a1b2c3"))
+    else:
+        if file.stem != order_id:
+            problems.append(
+                Problem("order.format", "order_id", f"the file is named {file.name} but holds order {order_id}")
+            )
+        if created is not None and order_id[3:18] != f"{created:%Y%m%d-%H%M%S}":
+            problems.append(Problem("order.format", "order_id", f"{order_id} was not made at its created time"))
+    if created is None:
+        problems.append(Problem("order.format", "created", "not a date-time with its UTC offset"))
+    accepted = _moment(order.get("disclaimer_accepted_at"))
+    if accepted is None:
+        problems.append(
+            Problem("order.format", "disclaimer_accepted_at", "an order needs the time its disclaimer was accepted")
+        )
+    elif created is not None and accepted > created:
+        problems.append(Problem("order.format", "disclaimer_accepted_at", "accepted after the order was created"))
+    checksum = order.get("checksum")
+    if not isinstance(checksum, dict) or set(checksum) != {"algorithm", "value"}:
+        problems.append(Problem("order.format", "checksum", "must be {algorithm, value}"))
+    elif checksum["algorithm"] != CHECKSUM_ALGORITHM:
+        problems.append(
+            Problem(
+                "order.format", "checksum.algorithm", f"must be {CHECKSUM_ALGORITHM}, not {checksum['algorithm']!r}"
+            )
+        )
+    files = order.get("files")
+    expected_csv = f"{order_id}.csv" if isinstance(order_id, str) else "<order id>.csv"
+    if not isinstance(files, dict) or set(files) != {"csv", "csv_sha256"}:
+        problems.append(Problem("order.format", "files", "must be {csv, csv_sha256}"))
+    elif files["csv"] != expected_csv:
+        problems.append(
+            Problem("order.format", "files.csv", f"names {files['csv']!r}; an order's CSV is {expected_csv} beside it")
+        )
+    return problems
+
+
+def _csv_beside(file: Path, order: Mapping[str, Any], problems: list[Problem]) -> tuple[Path, bytes | None]:
+    """The bytes of ``<order id>.csv`` beside the JSON — never a path the JSON names (it may be forged)."""
+    order_id = order.get("order_id")
+    stem = order_id if isinstance(order_id, str) and ORDER_ID.fullmatch(order_id) else file.stem
+    csv_path = file.with_name(f"{stem}.csv")
+    if not csv_path.exists():
+        problems.append(Problem("order.checksum", "files.csv", f"the CSV line items {csv_path.name} are missing"))
+        return csv_path, None
+    try:
+        return csv_path, read_bounded(
+            csv_path, ORDER_CSV_MAX_BYTES, "files.csv", rule="order.too_large", unreadable="order.checksum"
+        )
+    except PlannerError as exc:
+        problems.extend(exc.problems)
+        return csv_path, None
+
+
 def verify_order(path: str | os.PathLike[str], catalog: Catalog | None = None) -> list[Problem]:
     """Recompute the order at ``path``; return every difference (an empty list means it checks out).
 
+    Every member is checked: the recomputable ones (lines, totals, tags, the CSV) are derived again; the
+    others (id, times, checksum algorithm, the CSV's name) must be sound and agree with the file's name.
+    The CSV read is always ``<order id>.csv`` beside the JSON.
     Raises :class:`PlannerError` when the file cannot be read as an order at all.
     """
     file = Path(path)
-    order = read_json_file(file, rule="order.format")
+    order = read_json_file(file, rule="order.format", limit=ORDER_MAX_BYTES)
     if not isinstance(order, dict) or order.get("format") != ORDER_FORMAT or "request" not in order:
         raise PlannerError(Problem("order.format", "format", f"not a planner order ({ORDER_FORMAT})"), source=str(file))
-    problems: list[Problem] = []
+    problems = _stamp_problems(order, file)
     checksum = order.get("checksum")
     if not isinstance(checksum, dict) or checksum.get("value") != order_checksum(order):
         problems.append(Problem("order.checksum", "checksum", "the order's content does not match its checksum"))
     files = order.get("files")
     files = files if isinstance(files, dict) else {}
-    csv_path = file.parent / str(files.get("csv", ""))
-    if not files.get("csv") or not csv_path.is_file():
-        problems.append(Problem("order.checksum", "files.csv", f"the CSV line items {csv_path.name} are missing"))
-    elif hashlib.sha256(csv_path.read_bytes()).hexdigest() != files.get("csv_sha256"):
+    csv_path, csv_data = _csv_beside(file, order, problems)
+    if csv_data is not None and hashlib.sha256(csv_data).hexdigest() != files.get("csv_sha256"):
         problems.append(Problem("order.checksum", "files.csv_sha256", f"{csv_path.name} was changed after export"))
     catalog = catalog if catalog is not None else _catalog_for(order)
     pinned = order.get("catalog")
@@ -258,8 +372,12 @@ def verify_order(path: str | os.PathLike[str], catalog: Catalog | None = None) -
     unexpected = sorted(set(order) - set(recomputed) - {"files", "checksum"})
     if unexpected:
         problems.append(Problem("order.format", unexpected[0], f"unexpected members: {', '.join(unexpected)}"))
-    if not ORDER_ID.fullmatch(str(order.get("order_id", ""))):
-        problems.append(Problem("order.format", "order_id", "not an order id such as SM-20240618-101500-a1b2c3"))
-    elif csv_path.is_file() and csv_path.read_bytes() != _csv_bytes({**recomputed, "order_id": order["order_id"]}):
+    order_id = order.get("order_id")
+    if (
+        csv_data is not None
+        and isinstance(order_id, str)
+        and ORDER_ID.fullmatch(order_id)
+        and csv_data != _csv_bytes({**recomputed, "order_id": order_id})
+    ):
         problems.append(Problem("order.mismatch", "files.csv", f"{csv_path.name} differs from the recomputed lines"))
     return problems

@@ -15,6 +15,7 @@ from typing import Any
 from ._catalog import Catalog, Price
 from ._dates import Term, remaining_period, term_end
 from ._money import ZERO, cut_to_cents, fmt, fmt8, money, work
+from ._price_order import PriceOrderError
 from ._problems import Problem
 
 HOUR = Decimal(3600)
@@ -271,8 +272,12 @@ class Pricer:
         new_unit, period = self.per_period(new_price.price, term)
         old_unit, _ = self.per_period(old_price.price, term)
         factor = self.discount(term)
-        # Never below zero: a catalog priced out of rank order is refused on load; this is the last guard.
-        exact = max((new_unit * new_qty - old_unit * old_qty) * periods * factor, ZERO)
+        exact = (new_unit * new_qty - old_unit * old_qty) * periods * factor
+        if exact < 0:  # load_catalog refuses such a catalog; a Catalog built by hand must not slip through
+            raise PriceOrderError(
+                f"catalog {self.c.id} prices {item} × {new_qty} below {old_item} × {old_qty} in {self.region}: "
+                "an upgrade cannot cost less than nothing"
+            )
         if old_qty and (item != old_item or new_unit != old_unit):
             diff = f"({fmt(new_unit)} × {new_qty} − {fmt(old_unit)} × {old_qty})"
         elif old_qty:

@@ -43,6 +43,7 @@ RULES: dict[str, str] = {
     "dates.order": "dates are out of order",
     "action.current_missing": "the action changes a running subscription, which the request must describe",
     "disclaimer.not_accepted": "the disclaimer must be accepted before an order is exported",
+    "price.order": "a change would cost less than nothing: the catalog prices a higher edition below a lower one",
     "price.illustrative": "a price used is illustrative, not published by Huawei",
     "lifecycle.grace": "the subscription has expired and is in its grace or retention period",
     "package.sizing": "the data collection package is below the sizing hint for the hosts",
@@ -56,6 +57,13 @@ RULES: dict[str, str] = {
     "order.checksum": "the order file was changed after export",
     "order.mismatch": "recomputing the order gives different amounts",
     "order.catalog": "the order's catalog is not the one given",
+    # Bounded input (issue 10): refused before any parser sees the content.
+    "request.too_large": "the request file is larger than the planner reads",
+    "request.too_deep": "the request nests arrays or objects deeper than the planner reads",
+    "order.too_large": "the order file is larger than the planner reads",
+    "order.too_deep": "the order nests arrays or objects deeper than the planner reads",
+    "catalog.too_large": "a catalog file is larger than the planner reads",
+    "catalog.too_deep": "catalog.toml nests arrays or tables deeper than the planner reads",
 }
 
 

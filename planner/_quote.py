@@ -19,7 +19,9 @@ from typing import Any
 from ._actions import ACTIONS
 from ._catalog import Catalog, load_catalog
 from ._domain import MODE_WORDS
+from ._limits import is_text
 from ._money import fmt, money
+from ._price_order import PriceOrderError
 from ._pricing import Priced, Pricer, QuoteLine, Refund
 from ._problems import Problem
 from ._request import Request, salvage_request, validate_request
@@ -168,8 +170,8 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
         region = request.get("region") if isinstance(request, Mapping) else None
         return Quote(
             ok=False,
-            action=action if isinstance(action, str) else None,
-            region=region if isinstance(region, str) else None,
+            action=action if is_text(action) else None,  # a lone surrogate cannot be written into the answer
+            region=region if is_text(region) else None,
             errors=problems + _rules_beyond_the_shape(request, catalog, today),
             catalog=pin,
             currency=currency,
@@ -185,7 +187,12 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
     result.warnings = warnings
     if errors:
         return result
-    result.priced = price_checked(parsed, catalog, on)
+    try:
+        result.priced = price_checked(parsed, catalog, on)
+    except PriceOrderError as exc:  # a Catalog built by hand, out of rank order (load_catalog refuses one)
+        result.ok = False
+        result.errors = [Problem(exc.rule, "region", str(exc))]
+        return result
     result.warnings = warnings + result.priced.warnings + _illustrative_warnings(catalog, result.priced)
     return result
 

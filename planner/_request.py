@@ -28,6 +28,8 @@ from pydantic import (
     ValidationError,
 )
 
+from ._limits import REQUEST_MAX_BYTES, bounded_int, check_depth, no_constant, read_bounded, value_problems
+from ._money import parse_decimal
 from ._problems import PlannerError, Problem
 
 #: Dates the planner prices: wide enough for any real subscription, narrow enough that a term added to
@@ -71,15 +73,15 @@ def _money_text(value: object) -> object:
     if isinstance(value, (bool, float)):
         raise ValueError('an amount as a decimal string, e.g. "120.00"')
     if isinstance(value, int | Decimal):
+        if not Decimal(value).is_finite():
+            raise ValueError(f"not a decimal amount: {value!r}")
         return _bounded(Decimal(value))
     if isinstance(value, str):
         try:
-            result = Decimal(value.strip())
-        except ArithmeticError:
+            amount = parse_decimal(value)  # "2_2" and "1e3" are not amounts a bill shows
+        except ValueError:
             raise ValueError(f"not a decimal amount: {value!r}") from None
-        if not result.is_finite():
-            raise ValueError(f"not a decimal amount: {value!r}")
-        return _bounded(result)
+        return _bounded(amount)
     raise ValueError("an amount as a decimal string")
 
 
@@ -204,6 +206,9 @@ def validate_request(data: Mapping[str, Any] | Request) -> tuple[Request | None,
         return data, []
     if not isinstance(data, Mapping):
         return None, [Problem("request.malformed", "", "a request is a JSON object")]
+    unwritable = value_problems(dict(data))  # lone surrogates, numbers of thousands of digits
+    if unwritable:
+        return None, [Problem("request.malformed", path, reason) for path, reason in unwritable]
     try:
         return Request.model_validate(dict(data)), []
     except ValidationError as exc:
@@ -221,6 +226,8 @@ def salvage_request(data: Mapping[str, Any]) -> tuple[Request | None, set[str]]:
     the rest is still checked. Returns ``(None, …)`` when too little is left to check (a required field
     such as ``region`` or ``action`` is unusable).
     """
+    if value_problems(dict(data)):
+        return None, set()  # text that cannot be written out is refused whole, not salvaged
     try:
         Request.model_validate(dict(data))
         return None, set()  # nothing to salvage: the caller validated already
@@ -291,9 +298,20 @@ def _duplicate_problems(data: Any, path: str = "") -> list[Problem]:
 
 
 def loads_json(text: str, *, source: str = "", rule: str = "request.malformed") -> Any:
-    """JSON with exact decimals (numbers with a fraction become Decimal) and duplicate keys refused."""
+    """JSON with exact decimals (numbers with a fraction become Decimal) and duplicate keys refused.
+
+    Nesting and number lengths are bounded before the parser runs; NaN, Infinity and lone surrogates are
+    refused (they are not JSON text that can be written back out).
+    """
+    check_depth(text, "json", rule=f"{rule.partition('.')[0]}.too_deep", source=source)
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=_keep_duplicates)
+        data = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_int=bounded_int,
+            parse_constant=no_constant,
+            object_pairs_hook=_keep_duplicates,
+        )
     except json.JSONDecodeError as exc:
         raise PlannerError(
             Problem(rule, f"line {exc.lineno} column {exc.colno}", f"not valid JSON: {exc.msg}"),
@@ -301,24 +319,24 @@ def loads_json(text: str, *, source: str = "", rule: str = "request.malformed") 
         ) from None
     except RecursionError:
         raise PlannerError(Problem(rule, "", "JSON nested too deeply"), source=source) from None
-    problems = _duplicate_problems(data)
+    except ValueError as exc:  # from bounded_int / no_constant
+        raise PlannerError(Problem(rule, "", str(exc)), source=source) from None
+    problems = _duplicate_problems(data) + [Problem(rule, path, reason) for path, reason in value_problems(data)]
     if problems:
         raise PlannerError(problems, source=source)
     return data
 
 
-def read_json_file(path: str | os.PathLike[str], *, rule: str = "request.malformed") -> Any:
-    """Read a JSON file; a missing or unreadable file or bad JSON raises :class:`PlannerError` naming it
-    (with ``rule`` as the problem's code: ``request.malformed`` for requests, ``order.format`` for orders)."""
+def read_json_file(
+    path: str | os.PathLike[str], *, rule: str = "request.malformed", limit: int = REQUEST_MAX_BYTES
+) -> Any:
+    """Read a JSON file of at most ``limit`` bytes; a missing, unreadable or oversized file or bad JSON raises
+    :class:`PlannerError` naming it (with ``rule`` as the problem's code: ``request.malformed`` for requests,
+    ``order.format`` for orders; ``request.too_large`` / ``order.too_large`` past the limit)."""
     file = Path(path)
+    data = read_bounded(file, limit, rule=f"{rule.partition('.')[0]}.too_large", unreadable=rule)
     try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlannerError(Problem(rule, "", "no such file"), source=str(file)) from None
-    except IsADirectoryError:
-        raise PlannerError(Problem(rule, "", "is a folder, not a file"), source=str(file)) from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise PlannerError(Problem(rule, "", "not UTF-8 text"), source=str(file)) from None
-    except OSError as exc:
-        raise PlannerError(Problem(rule, "", f"cannot read: {exc.strerror}"), source=str(file)) from None
     return loads_json(text, source=str(file), rule=rule)

@@ -6,15 +6,20 @@ Bad input of any kind gets one line per problem on stderr, naming the file and t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from . import _render
 from ._catalog import load_catalog
+from ._money import parse_decimal
 from ._options import options
 from ._order import export_order, verify_order
 from ._problems import PlannerError, Problem
@@ -31,10 +36,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"planner: {message}\n")
 
 
+def _printable(text: str) -> str:
+    """Control characters (a terminal escape, a line break in a tag key) shown as escapes: one problem, one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _say_problems(problems: Sequence[Problem], source: str = "") -> None:
-    prefix = f"{source}: " if source else ""
+    prefix = f"{_printable(source)}: " if source else ""
     for problem in problems:
-        print(f"planner: {prefix}{problem}", file=sys.stderr)
+        print(f"planner: {prefix}{_printable(str(problem))}", file=sys.stderr)
 
 
 def _catalog(args: argparse.Namespace) -> Any:
@@ -53,12 +65,9 @@ def _months(text: str) -> int:
 
 def _percent(text: str) -> Decimal:
     try:
-        value = Decimal(text.strip().rstrip("%"))
-    except InvalidOperation:
+        return parse_decimal(text.strip().rstrip("%"))  # "2_2" is not 22 %, nor is "1e3" or "NaN" a growth rate
+    except ValueError:
         raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}")
-    return value
 
 
 def _date(text: str) -> date:
@@ -95,7 +104,7 @@ def cmd_options(args: argparse.Namespace) -> int:
         )
     except PlannerError as exc:
         for problem in exc.problems:
-            print(f"planner: --{problem.field}: {problem.rule}: {problem.message}", file=sys.stderr)
+            print(_printable(f"planner: --{problem.field}: {problem.rule}: {problem.message}"), file=sys.stderr)
         return EXIT_INVALID
     if args.format == "json":
         print(json.dumps([o.to_dict() for o in found], indent=2, ensure_ascii=False))
@@ -188,15 +197,77 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.run(args))
     except PlannerError as exc:
         _say_problems(exc.problems, exc.source)
         return EXIT_INVALID
+
+
+def _deliver(text: str) -> None:
+    """Write the command's output to stdout and flush it; raise OSError when stdout cannot take it."""
+    out = sys.stdout
+    if out is None:  # started with stdout closed (`planner quote R.json >&-`)
+        raise OSError(errno.EBADF, "standard output is closed")
+    try:
+        out.write(text)
+        out.flush()
+    except ValueError:  # closed inside this process
+        raise OSError(errno.EBADF, "standard output is closed") from None
+
+
+def _quiet_stdout() -> None:
+    """Point fd 1 at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``planner ARGS…``; every outcome is exit 0 or 2 with a one-line message, never a traceback.
+
+    The output of a command is collected and written at the end, so that a stdout that is full
+    (``> /dev/full``), closed (``>&-``) or closed by its reader (``| head -1``) is one message and exit 2.
+    """
+    args = build_parser().parse_args(argv)
+    if args.command == "app" or (sys.stdout is not None and _is_terminal(sys.stdout)):
+        try:  # a server's log, or a person at a terminal: written as it comes
+            return _run(args)
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            _quiet_stdout()
+            return EXIT_INVALID
+    buffer = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            code = _run(args)
     except KeyboardInterrupt:
         return 130
+    try:
+        _deliver(buffer.getvalue())
+    except BrokenPipeError:  # the reader stopped early (`| head -1`): not an error worth a message
+        _quiet_stdout()
+        return EXIT_INVALID
+    except (OSError, UnicodeEncodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"planner: cannot write to standard output: {reason}", file=sys.stderr)
+        if args.command == "export" and code == EXIT_OK:
+            print(f"planner: the order files were written: {' '.join(buffer.getvalue().split())}", file=sys.stderr)
+        _quiet_stdout()
+        return EXIT_INVALID
+    return code
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 if __name__ == "__main__":

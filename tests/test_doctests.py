@@ -14,6 +14,7 @@ MODULES = [
     "planner._quote",
     "planner._actions",
     "planner._settings",
+    "planner._limits",
 ]
 
 

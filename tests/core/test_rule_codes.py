@@ -47,6 +47,8 @@ NOT_FROM_REQUESTS = frozenset(
         "order.mismatch",
         "order.catalog",
     }
+    | {"request.too_large", "request.too_deep", "order.too_large", "order.too_deep"}
+    | {"catalog.too_large", "catalog.too_deep", "price.order"}
 )
 
 CURRENT_PAY_PER_USE = {"edition": "professional", "billing_mode": "pay_per_use", "quota": 10, "start": "2024-06-01"}
