@@ -17,14 +17,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from . import _render
 from ._catalog import load_catalog
 from ._money import parse_decimal
-from ._options import options
-from ._order import export_order, verify_order
 from ._problems import PlannerError, Problem
 from ._quote import quote
 from ._request import read_json_file
+
+# Each command imports what only it needs (tables, options, orders) when it runs: `planner quote` stays quick.
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -84,6 +83,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
+        from . import _render
+
         _render.print_quote(result)
     if not result.ok:
         _say_problems(result.errors, args.request)
@@ -94,6 +95,8 @@ def cmd_quote(args: argparse.Namespace) -> int:
 def cmd_options(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     try:
+        from ._options import options
+
         found = options(
             catalog,
             region=args.region,
@@ -109,6 +112,8 @@ def cmd_options(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([o.to_dict() for o in found], indent=2, ensure_ascii=False))
     else:
+        from . import _render
+
         _render.print_options(found, catalog, region=args.region, hosts=args.hosts, horizon=args.horizon)
     return EXIT_OK
 
@@ -117,6 +122,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     data = read_json_file(args.request)
     try:
+        from ._order import export_order
+
         files = export_order(data, args.out, catalog)
     except PlannerError as exc:
         _say_problems(exc.problems, args.request)
@@ -128,6 +135,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.catalog) if args.catalog else None
+    from ._order import verify_order
+
     problems = verify_order(args.order, catalog)
     if problems:
         _say_problems(problems, args.order)

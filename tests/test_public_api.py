@@ -123,6 +123,7 @@ def test_the_command_line_stays_light() -> None:
     loaded = _modules_after("import planner.cli")
 
     assert sorted(loaded & set(HEAVY)) == []
+    assert "rich" not in loaded  # tables are drawn only for --format table
 
 
 def test_the_check_itself_sees_heavy_imports() -> None:
