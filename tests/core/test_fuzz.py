@@ -1,15 +1,17 @@
-"""Fuzzing requests with hypothesis (issue 10): whatever arrives, the planner answers with rule codes.
+"""Fuzzing requests and orders with hypothesis (issue 10): whatever arrives, the planner answers with rule codes.
 
-Never a traceback, every refusal rule-coded, every answer writable as UTF-8 JSON, and every request it
-accepts exports an order that verifies. ``PLANNER_FUZZ_EXAMPLES`` sets the examples per property
-(default 150, what CI runs; e.g. ``PLANNER_FUZZ_EXAMPLES=5000 pytest tests/core/test_fuzz_requests.py``).
+Never a traceback, every refusal rule-coded, every answer writable as UTF-8 JSON, every request it accepts
+exports an order that verifies, and no changed order verifies. ``PLANNER_FUZZ_EXAMPLES`` sets the examples
+per property (default 150, what CI runs; e.g. ``PLANNER_FUZZ_EXAMPLES=5000 pytest tests/core/test_fuzz.py``).
 """
 
 from __future__ import annotations
 
+import atexit
 import copy
 import json
 import os
+import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -143,3 +145,46 @@ def test_any_bytes_as_a_request_file_are_exit_0_or_2(
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith("planner: ") and "Traceback" not in err
+
+
+# -- orders ---------------------------------------------------------------------------------------------
+EXPORTED = Path(tempfile.mkdtemp(prefix="planner-fuzz-orders-"))
+atexit.register(shutil.rmtree, EXPORTED, True)
+ORDER = planner.export_order(BASES[0], EXPORTED, CATALOG)  # the seed upgrade
+ORIGINAL = json.loads(ORDER.json_path.read_text(encoding="utf-8"))
+
+
+@st.composite
+def tampered(draw: st.DrawFn) -> Any:
+    data = json.loads(json.dumps(ORIGINAL))
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(_paths(data)))
+        holder = data
+        for part in path[:-1]:
+            holder = holder[part]
+        choice = draw(st.integers(0, 2))
+        if choice == 0:
+            del holder[path[-1]]
+        elif choice == 1:
+            holder[draw(words)] = draw(json_values)
+        else:
+            holder[path[-1]] = draw(json_values)
+    return data
+
+
+@FUZZ
+@given(order=tampered())
+def test_a_tampered_order_is_refused_with_rule_codes(order: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        json_path = Path(folder) / ORDER.json_path.name
+        shutil.copy(ORDER.csv_path, Path(folder) / ORDER.csv_path.name)
+        json_path.write_text(json.dumps(order, ensure_ascii=True, default=str), encoding="utf-8")
+        try:
+            problems = planner.verify_order(json_path, CATALOG)
+        except planner.PlannerError as exc:
+            problems = exc.problems
+            assert problems
+
+    assert all(p.rule in planner.RULES for p in problems), problems
+    if order != ORIGINAL:
+        assert problems, "a changed order verified"
