@@ -14,7 +14,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from datetime import timezone as FixedOffset
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +38,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_CATALOG_DIR = DATA_DIR / "intl-usd"
 
 _REGION_ID = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
+#: A price fetched from Huawei's price inquiry API (SPEC B8): ``bss:<operation>@<UTC time of the answer>``.
+FETCHED_SOURCE = re.compile(r"^bss:[A-Za-z]+@\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
 class _Strict(BaseModel):
@@ -96,6 +98,24 @@ class _Region(_Strict):
     sells: dict[str, list[Literal["yearly_monthly", "pay_per_use"]]]
 
 
+class _BssItem(_Strict):
+    """Huawei's product codes for one item (SPEC A9); ``confirmed`` false until a real answer settles them."""
+
+    cloud_service_type: str = Field(min_length=1)
+    resource_type: str = Field(min_length=1)
+    resource_spec: str = Field(min_length=1)
+    confirmed: bool
+    resource_size: int | None = Field(default=None, ge=1)  # sized items (packages): the size asked for
+    size_measure_id: int | None = None
+    usage_factor: str = "duration"  # pay-per-use inquiry: what is metered
+    usage_measure_id: int = 4  # 4 = hour
+
+
+class _Bss(_Strict):
+    stale_after_days: int = Field(default=90, ge=1)  # price.stale once a fetched catalog is older [D]
+    items: dict[str, _BssItem] = Field(min_length=1)
+
+
 class _CatalogFile(_Strict):
     id: str = Field(min_length=1)
     name: str
@@ -113,6 +133,8 @@ class _CatalogFile(_Strict):
     packages: dict[str, _Package]
     editions: dict[str, _Edition]
     regions: dict[str, _Region] = Field(min_length=1)
+    fetched: datetime | None = None  # when `planner catalog fetch` wrote it (UTC)
+    bss: _Bss | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -153,6 +175,21 @@ class Package:
 
 
 @dataclass(frozen=True)
+class BssProduct:
+    """How Huawei's price inquiry names one item (``[bss.items.<item>]``)."""
+
+    item: str
+    cloud_service_type: str
+    resource_type: str
+    resource_spec: str
+    confirmed: bool
+    resource_size: int | None
+    size_measure_id: int | None
+    usage_factor: str
+    usage_measure_id: int
+
+
+@dataclass(frozen=True)
 class Region:
     id: str
     name: str
@@ -189,6 +226,9 @@ class Catalog:
     editions: dict[str, _Edition]
     regions: dict[str, Region]
     prices: dict[tuple[str, str, str], Price] = field(repr=False)
+    bss: dict[str, BssProduct] = field(default_factory=dict, repr=False)
+    fetched: datetime | None = None
+    stale_after_days: int = 90
 
     @property
     def tzinfo(self) -> FixedOffset:
@@ -219,8 +259,11 @@ class Catalog:
         return self.editions[edition].rank
 
     def pin(self) -> dict[str, str]:
-        """What a quote pins: the catalog's id, version and the sha256 of its files."""
-        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+        """What a quote pins: the catalog's id, version and the sha256 of its files (and when it was fetched)."""
+        pin = {"id": self.id, "version": self.version, "sha256": self.sha256}
+        if self.fetched is not None:
+            pin["fetched"] = self.fetched.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return pin
 
 
 def _fingerprint(files: dict[str, bytes]) -> str:
@@ -300,9 +343,13 @@ def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem])
             )
             row_ok = False
         source = row["source"].strip()
-        if not (source == ILLUSTRATIVE or source.startswith(("https://", "http://"))):
+        if not (source == ILLUSTRATIVE or source.startswith(("https://", "http://")) or FETCHED_SOURCE.match(source)):
             problems.append(
-                Problem("catalog.invalid", f"{where}:source", "must be an address (https://…) or 'illustrative'")
+                Problem(
+                    "catalog.invalid",
+                    f"{where}:source",
+                    "must be an address (https://…), 'illustrative' or bss:<operation>@<UTC time>",
+                )
             )
             row_ok = False
         if item in packages and row_ok and row["unit"].strip() != packages[item].unit:
@@ -379,6 +426,13 @@ def _cross_check(spec: _CatalogFile, prices: dict[tuple[str, str, str], Price], 
                 )
     if spec.source != ILLUSTRATIVE and not spec.source.startswith(("https://", "http://")):
         problems.append(Problem("catalog.invalid", "catalog.toml:source", "must be an address or 'illustrative'"))
+    if spec.fetched is not None and (spec.fetched.utcoffset() is None or spec.fetched.utcoffset() != timedelta(0)):
+        problems.append(
+            Problem("catalog.invalid", "catalog.toml:fetched", "must be a UTC time such as 2026-01-31T08:00:00Z")
+        )
+    for item in spec.bss.items if spec.bss is not None else {}:
+        if item not in EDITIONS and item not in spec.packages:
+            problems.append(Problem("catalog.invalid", f"catalog.toml:bss.items.{item}", "not an edition or a package"))
     for pkg_id, pkg in spec.packages.items():
         if pkg.min > pkg.max:
             problems.append(Problem("catalog.invalid", f"catalog.toml:packages.{pkg_id}", "min is above max"))
@@ -470,6 +524,11 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
             rid: Region(rid, r.name, {e: tuple(m) for e, m in r.sells.items()}) for rid, r in spec.regions.items()
         },
         prices=prices,
+        bss={item: BssProduct(item, **codes.model_dump()) for item, codes in spec.bss.items.items()}
+        if spec.bss
+        else {},
+        fetched=spec.fetched,
+        stale_after_days=spec.bss.stale_after_days if spec.bss else 90,
     )
 
 
