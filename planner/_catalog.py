@@ -258,6 +258,19 @@ class Catalog:
     def edition_rank(self, edition: str) -> int:
         return self.editions[edition].rank
 
+    def stale_warnings(self, today: date) -> list[Problem]:
+        """``price.stale`` when the catalog was fetched more than ``[bss] stale_after_days`` before ``today``."""
+        if self.fetched is None:
+            return []
+        age = (today - self.fetched.date()).days
+        if age <= self.stale_after_days:
+            return []
+        message = (
+            f"the prices were fetched from Huawei on {self.fetched.date().isoformat()}, {age} days ago "
+            f"(more than {self.stale_after_days}): fetch them again with `planner catalog fetch`"
+        )
+        return [Problem("price.stale", "catalog.fetched", message)]
+
     def pin(self) -> dict[str, str]:
         """What a quote pins: the catalog's id, version and the sha256 of its files (and when it was fetched)."""
         pin = {"id": self.id, "version": self.version, "sha256": self.sha256}

@@ -161,5 +161,6 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
     result.total = sum((line.amount for line in priced.lines), Decimal(0))
     for name in ("expires", "quota_expires", "auto_renew_charge", "hourly", "monthly_estimate", "refund"):
         setattr(result, name, getattr(priced, name))
-    result.warnings = warnings + priced.warnings + _illustrative_warnings(catalog, priced)
+    stale = catalog.stale_warnings(today or today_in(catalog))
+    result.warnings = warnings + priced.warnings + _illustrative_warnings(catalog, priced) + stale
     return result

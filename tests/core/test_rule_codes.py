@@ -39,6 +39,7 @@ SPEC_B6_CODES = frozenset(
 #: Codes that come from `planner verify` / `planner catalog check`, not from a request (tested elsewhere).
 NOT_FROM_REQUESTS = frozenset(
     {"catalog.invalid", "order.write", "order.format", "order.checksum", "order.mismatch", "order.catalog"}
+    | {"price.stale"}  # from the catalog's fetch date, not the request: tests/live/test_fetched_quotes.py
 )
 
 CURRENT_PAY_PER_USE = {"edition": "professional", "billing_mode": "pay_per_use", "quota": 10, "start": "2024-06-01"}
