@@ -36,7 +36,10 @@ def test_a_fetch_writes_a_complete_catalog_whose_fetched_prices_name_their_answe
     assert FETCHED_SOURCE.match(catalog.discount_source)
     fetched = [p for p in catalog.prices.values() if p.source.startswith("bss:")]
     assert fetched and all(FETCHED_SOURCE.match(p.source) for p in fetched)
-    assert {p.source.split("@")[0] for p in fetched} == {"bss:ListRateOnPeriodDetail", "bss:ListOnDemandResourceRatings"}
+    assert {p.source.split("@")[0] for p in fetched} == {
+        "bss:ListRateOnPeriodDetail",
+        "bss:ListOnDemandResourceRatings",
+    }
     assert "→ huaweicloud-intl-usd 2024-10-12.1+bss." in run.out
     assert "changes against intl-usd" in run.out and "discount factor 1y" in run.out
 
@@ -103,17 +106,37 @@ def test_a_slow_answer_within_the_timeout_is_waited_for(planner_run, fake, tmp_p
 
 
 FAILURES = [
-    pytest.param(403, {"error_code": "CBC.0151", "error_msg": "Access denied."}, None, 30, "CBC.0151 (HTTP 403)", id="403"),
-    pytest.param(500, {"error_code": "CBC.0999", "error_msg": "Internal error."}, None, 30, "CBC.0999 (HTTP 500)", id="500"),
+    pytest.param(
+        403, {"error_code": "CBC.0151", "error_msg": "Access denied."}, None, 30, "CBC.0151 (HTTP 403)", id="403"
+    ),
+    pytest.param(
+        500, {"error_code": "CBC.0999", "error_msg": "Internal error."}, None, 30, "CBC.0999 (HTTP 500)", id="500"
+    ),
     pytest.param(200, None, b"<html>not json</html>", 30, "malformed", id="malformed"),
-    pytest.param(200, {"currency": "USD"}, None, 30, "malformed: an answer of the wrong shape: official_website_rating_result", id="wrong-shape"),
-    pytest.param(200, {"official_website_rating_result": {"product_rating_results": []}}, None, 30, "no amount for row", id="rows-missing"),
+    pytest.param(
+        200,
+        {"currency": "USD"},
+        None,
+        30,
+        "malformed: an answer of the wrong shape: official_website_rating_result",
+        id="wrong-shape",
+    ),
+    pytest.param(
+        200,
+        {"official_website_rating_result": {"product_rating_results": []}},
+        None,
+        30,
+        "no amount for row",
+        id="rows-missing",
+    ),
     pytest.param(200, None, None, 1, "timeout: no answer within 1 s", id="slow"),
 ]
 
 
 @pytest.mark.parametrize(("status", "body", "raw", "timeout", "says"), FAILURES)
-def test_each_failure_is_one_line_exit_2_and_nothing_written(planner_run, fake, tmp_path, status, body, raw, timeout, says):
+def test_each_failure_is_one_line_exit_2_and_nothing_written(
+    planner_run, fake, tmp_path, status, body, raw, timeout, says
+):
     fake.fail_next(PERIOD_PATH, status, body, raw=raw, delay=3 if timeout == 1 else 0)
     out, record = tmp_path / "live", tmp_path / "rec.json"
     run = fetch(planner_run, fake, out, "--timeout", str(timeout), "--record", record)
