@@ -34,6 +34,7 @@ class Change:
 
 
 _ABSENT = "(none)"
+MAX_EXCEPT = 3  # a change shared by all regions but these few reads "* except …"
 
 
 def _price_text(catalog: Catalog, region: str, item: str, mode: str) -> tuple[str, str]:
@@ -41,6 +42,10 @@ def _price_text(catalog: Catalog, region: str, item: str, mode: str) -> tuple[st
     if price is None:
         return _ABSENT, ""
     return f"{fmt(price.price)} {catalog.currency}/{price.unit}/{price.period}", price.source
+
+
+def _origin(source: str) -> str:
+    return "published" if source.startswith(("https://", "http://")) else source
 
 
 def _prices(old: Catalog, new: Catalog) -> list[Change]:
@@ -58,15 +63,20 @@ def _prices(old: Catalog, new: Catalog) -> list[Change]:
                 if old_text != new_text:
                     per_region[region] = (old_text, new_text)
                 elif old_source != new_source and old_text != _ABSENT:
-                    per_region[region] = (f"{old_text} ({old_source})", f"{new_text} ({new_source})")
+                    per_region[region] = (f"{old_text} ({_origin(old_source)})", f"same ({_origin(new_source)})")
             if not per_region:
                 continue
-            if len(per_region) == len(regions) and len(set(per_region.values())) == 1:
-                old_text, new_text = next(iter(per_region.values()))
-                changes.append(Change("price", f"{item} {mode} *", old_text, new_text))
-            else:
-                for region, (old_text, new_text) in per_region.items():
-                    changes.append(Change("price", f"{item} {mode} {region}", old_text, new_text))
+            groups: dict[tuple[str, str], list[str]] = {}
+            for region, pair in per_region.items():
+                groups.setdefault(pair, []).append(region)
+            for (old_text, new_text), where in groups.items():
+                others = [r for r in regions if r not in where]
+                if not others:
+                    changes.append(Change("price", f"{item} {mode} *", old_text, new_text))
+                elif len(others) <= MAX_EXCEPT < len(where):
+                    changes.append(Change("price", f"{item} {mode} * except {', '.join(others)}", old_text, new_text))
+                else:
+                    changes.extend(Change("price", f"{item} {mode} {r}", old_text, new_text) for r in where)
     return changes
 
 

@@ -245,8 +245,12 @@ def fetch_catalog(
     answers = inquiry.price(rows)
     report.calls = inquiry.calls + (1 if huawei.project_id else 0)
     report.fetched_rows = len(answers)
-    for key in sorted({(r.region, r.item, r.product.resource_spec) for r in inquiry.unknown}):
-        report.kept.append(f"{key[0]} {key[1]}: Huawei does not know {key[2]} (CBC.99006006); base price kept")
+    refused: dict[tuple[str, str], set[str]] = {}
+    for row in inquiry.unknown:
+        refused.setdefault((row.item, row.product.resource_spec), set()).add(row.region)
+    for (item, spec), where in sorted(refused.items()):
+        places = "every region asked" if len(where) == len(regions) > 1 else ", ".join(sorted(where))
+        report.kept.append(f"{item} in {places}: Huawei does not know {spec} (CBC.99006006); base prices kept")
     prices, factors = _unit_prices(base, rows, answers, report)
     factor_source = None
     wanted = {t.code for t in base.terms}

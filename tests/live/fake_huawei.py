@@ -277,3 +277,24 @@ class FakeHuawei:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def main() -> None:
+    """``python -m tests.live.fake_huawei [PORT]``: serve the fake until Ctrl-C (to try the README's flow)."""
+    import sys
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    server = _Server(("127.0.0.1", port), _Handler)
+    server.state = FakeState()
+    host, bound = server.server_address[:2]
+    print(f"fake Huawei on http://{host}:{bound} (Ctrl-C stops it)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

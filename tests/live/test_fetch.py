@@ -51,7 +51,10 @@ def test_an_unknown_product_is_isolated_and_keeps_the_base_price(planner_run, fa
     catalog = planner.load_catalog(out)
     soar = catalog.price("cn-north-4", "security_orchestration", "yearly_monthly")
     assert soar.source == "illustrative" and soar.price == Decimal("0.003")
-    assert "cn-north-4 security_orchestration: Huawei does not know secmaster.soar (CBC.99006006)" in run.out
+    assert (
+        "kept from the base catalog: security_orchestration in every region asked: Huawei does not know "
+        "secmaster.soar (CBC.99006006); base prices kept"
+    ) in run.out
     # the refused batch held soar rows; it was asked again without them, and those rows were answered
     posts = [s for s in fake.state.seen if s.path == PERIOD_PATH]
     specs = [{row["resource_spec"] for row in s.body["product_infos"]} for s in posts]
