@@ -69,10 +69,12 @@ class Recorder:
         response = kwargs["response"]
         request = response.request
         url = urlsplit(request.url)
-        path = redact(url.path, self.secrets).replace("<redacted>", "{project_id}")
+        operation = operation_of(request.method, url.path)
+        # a project id in the path (any region's, not only the environment's) becomes the template's name
+        path = OPERATIONS[operation][1] if operation in OPERATIONS else redact(url.path, self.secrets)
         self.exchanges.append(
             {
-                "operation": operation_of(request.method, url.path),
+                "operation": operation,
                 "request": {
                     "method": request.method,
                     "path": path,

@@ -69,9 +69,6 @@ def sold(catalog: Catalog, region: str, item: str, billing_mode: str) -> bool:
 def check_codes(huawei: Huawei, base: Catalog, region: str, report: FetchReport) -> dict[str, BssProduct]:
     """The base catalog's codes, corrected by what SecMaster says the site sells (when it can be asked)."""
     codes = dict(base.bss)
-    if not huawei.project_id:
-        report.notes.append("product codes not checked: HUAWEICLOUD_SDK_PROJECT_ID is not set")
-        return codes
     from huaweicloudsdksecmaster.v1 import ListSubscriptionProductRequest
 
     operation = "ListSubscriptionProduct"
@@ -243,7 +240,7 @@ def fetch_catalog(
     rows = plan_rows(base, regions, codes)
     inquiry = Inquiry(huawei, currency=base.currency, account_prices=account_prices, clock=clock)
     answers = inquiry.price(rows)
-    report.calls = inquiry.calls + (1 if huawei.project_id else 0)
+    report.calls = inquiry.calls + 1  # and ListSubscriptionProduct
     report.fetched_rows = len(answers)
     refused: dict[tuple[str, str], set[str]] = {}
     for row in inquiry.unknown:

@@ -150,3 +150,14 @@ def test_a_429_on_a_read_is_retried(planner_run, fake):
     run = planner_run("account", "show", "--region", "cn-north-4", "--endpoint", fake.url)
     assert run.code == 0, run.err
     assert json.loads(run.out)["hosts"] == 120
+
+
+def test_a_recording_of_all_regions_names_no_project(planner_run, fake, tmp_path):
+    record = tmp_path / "rec.json"
+    run = planner_run("account", "show", "--all-regions", "--endpoint", fake.url, "--record", record)
+    assert run.code == 0, run.err
+    text = record.read_text(encoding="utf-8")
+    exchanges = json.loads(text)
+    assert [e["operation"] for e in exchanges] == ["ListSubscriptionGlobalOrder"] + ["ListSubscriptionOrder"] * 3
+    assert {e["request"]["path"] for e in exchanges[1:]} == {"/v1/{project_id}/subscriptions/orders"}
+    assert "fake-project" not in text and '"order_id": "<redacted>"' in text

@@ -221,3 +221,14 @@ def test_the_recording_keeps_the_exchanges_without_credentials_or_ids(planner_ru
     assert not re.search(r"fake-project|fake-domain|FAKEAK|fakeSecret", record.read_text(encoding="utf-8"))
     # numbers stay exact JSON numbers (no floats, no strings)
     assert re.search(r'"official_website_amount": 0\.0375\b', record.read_text(encoding="utf-8"))
+
+
+def test_the_china_site_uses_its_own_client_and_refuses_another_currency(planner_run, fake, tmp_path):
+    run = planner_run("catalog", "fetch", "--site", "cn", "--out", tmp_path / "cn", "--regions", "cn-north-4",
+                      "--endpoint", fake.url)  # fmt: skip
+    assert run.code == 2
+    assert run.err_lines == [
+        "planner: catalog fetch: ListRateOnPeriodDetail: currency: Huawei answers in USD, the base catalog is in CNY"
+    ]
+    assert list(tmp_path.iterdir()) == []
+    assert "huaweicloudsdkbss.v2" in __import__("sys").modules  # the China site's SDK package did the call
