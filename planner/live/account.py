@@ -14,6 +14,7 @@ import csv
 import io
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from .._catalog import EDITIONS, Catalog
 from .._dates import term_end
@@ -153,3 +154,22 @@ def _portfolio_row(region: str, hosts: int, current: dict[str, Any]) -> dict[str
         "current_auto_renew": "false",
         "target_term": term,
     }
+
+
+def app_query(request: dict[str, Any]) -> str:
+    """The Plan page's URL query (``?region=…&current_edition=…``) that starts from this subscription.
+
+    The next step is an upgrade while a higher edition exists, else a quota increase. Packages are not URL
+    fields of the form: the page starts without them.
+    """
+    fields: dict[str, Any] = {"region": request["region"], "hosts": request["hosts"]}
+    current = request.get("current")
+    if current is None:
+        fields["action"] = "purchase"
+    else:
+        top = current["edition"] == "professional" or current["billing_mode"] == "pay_per_use"
+        fields["action"] = "increase_quota" if top else "upgrade"
+        for key in ("edition", "billing_mode", "quota", "term", "start", "expires"):
+            if key in current:
+                fields[f"current_{key}"] = current[key]
+    return "?" + urlencode(fields)

@@ -145,6 +145,9 @@ def cmd_account(args: argparse.Namespace) -> int:
         huawei = _huawei(args, recorder)
         if args.all_regions:
             text = account.portfolio(huawei, catalog, region, notes)
+        elif args.format == "url":
+            port = os.environ.get("PORT", "").strip() or "8866"
+            text = f"http://127.0.0.1:{port}/{account.app_query(account.show(huawei, catalog, region, notes))}\n"
         else:
             text = json.dumps(account.show(huawei, catalog, region, notes), indent=2) + "\n"
     except LiveError as exc:
@@ -200,6 +203,12 @@ def add_commands(sub: Any, catalog_sub: Any, parser_class: type[argparse.Argumen
     where.add_argument("--region", help="the region to show")
     where.add_argument("--all-regions", action="store_true", help="a portfolio CSV of every region")
     a.add_argument("--catalog", metavar="DIR", help="price catalog folder with the product codes")
+    a.add_argument(
+        "--format",
+        choices=("json", "url"),
+        default="json",
+        help="json: the request skeleton; url: the app's Plan page pre-filled with it (--region only)",
+    )
     a.add_argument("--out", metavar="FILE", help="write to FILE (must not exist) instead of stdout")
     live_options(a)
     a.set_defaults(run=cmd_account)

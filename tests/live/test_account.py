@@ -161,3 +161,35 @@ def test_a_recording_of_all_regions_names_no_project(planner_run, fake, tmp_path
     assert [e["operation"] for e in exchanges] == ["ListSubscriptionGlobalOrder"] + ["ListSubscriptionOrder"] * 3
     assert {e["request"]["path"] for e in exchanges[1:]} == {"/v1/{project_id}/subscriptions/orders"}
     assert "fake-project" not in text and '"order_id": "<redacted>"' in text
+
+
+def test_the_plan_page_starts_from_the_running_subscription(planner_run, fake, monkeypatch):
+    from planner.ui._model import OrderDraft, parse_query
+
+    monkeypatch.setenv("PORT", "9001")
+    run = planner_run("account", "show", "--region", "ap-southeast-3", "--format", "url", "--endpoint", fake.url)
+    assert run.code == 0, run.err
+    url = run.out.strip()
+    assert url.startswith("http://127.0.0.1:9001/?region=ap-southeast-3&hosts=")
+    values, notices = parse_query(url.split("?", 1)[1], planner.load_catalog())
+    assert notices == []
+    request, problems = OrderDraft(**values).to_request()
+    skeleton_run = planner_run("account", "show", "--region", "ap-southeast-3", "--endpoint", fake.url)
+    expected = json.loads(skeleton_run.out)
+    assert problems == [] and request["action"] == "increase_quota"  # the fake's project is Beijing's professional
+    assert request["hosts"] == expected["hosts"]
+    assert {k: v for k, v in request["current"].items()} == {
+        k: v for k, v in expected["current"].items() if k != "packages"
+    }
+
+
+def test_a_standard_subscription_starts_an_upgrade_and_none_a_purchase():
+    from planner.live.account import app_query
+
+    standard = {"region": "cn-east-3", "hosts": 30, "current": {"edition": "standard", "billing_mode": "yearly_monthly",
+                "quota": 40, "term": "3m", "start": "2026-09-30", "expires": "2026-12-30"}}  # fmt: skip
+    assert app_query(standard) == (
+        "?region=cn-east-3&hosts=30&action=upgrade&current_edition=standard&current_billing_mode=yearly_monthly"
+        "&current_quota=40&current_term=3m&current_start=2026-09-30&current_expires=2026-12-30"
+    )
+    assert app_query({"region": "cn-east-3", "hosts": 0}) == "?region=cn-east-3&hosts=0&action=purchase"
