@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ._bss import FETCHED_SOURCE, BssProduct, _Bss
 from ._dates import Term
 from ._money import RoundingMode, dec
 from ._problems import PlannerError, Problem
@@ -38,8 +39,6 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_CATALOG_DIR = DATA_DIR / "intl-usd"
 
 _REGION_ID = re.compile(r"^[a-z]{2}(-[a-z0-9]+)+$")
-#: A price fetched from Huawei's price inquiry API (SPEC B8): ``bss:<operation>@<UTC time of the answer>``.
-FETCHED_SOURCE = re.compile(r"^bss:[A-Za-z]+@\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
 class _Strict(BaseModel):
@@ -98,24 +97,6 @@ class _Region(_Strict):
     sells: dict[str, list[Literal["yearly_monthly", "pay_per_use"]]]
 
 
-class _BssItem(_Strict):
-    """Huawei's product codes for one item (SPEC A9); ``confirmed`` false until a real answer settles them."""
-
-    cloud_service_type: str = Field(min_length=1)
-    resource_type: str = Field(min_length=1)
-    resource_spec: str = Field(min_length=1)
-    confirmed: bool
-    resource_size: int | None = Field(default=None, ge=1)  # sized items (packages): the size asked for
-    size_measure_id: int | None = None
-    usage_factor: str = "duration"  # pay-per-use inquiry: what is metered
-    usage_measure_id: int = 4  # 4 = hour
-
-
-class _Bss(_Strict):
-    stale_after_days: int = Field(default=90, ge=1)  # price.stale once a fetched catalog is older [D]
-    items: dict[str, _BssItem] = Field(min_length=1)
-
-
 class _CatalogFile(_Strict):
     id: str = Field(min_length=1)
     name: str
@@ -172,21 +153,6 @@ class Package:
     max: int
     stacks: bool
     unsubscribable: bool
-
-
-@dataclass(frozen=True)
-class BssProduct:
-    """How Huawei's price inquiry names one item (``[bss.items.<item>]``)."""
-
-    item: str
-    cloud_service_type: str
-    resource_type: str
-    resource_spec: str
-    confirmed: bool
-    resource_size: int | None
-    size_measure_id: int | None
-    usage_factor: str
-    usage_measure_id: int
 
 
 @dataclass(frozen=True)
