@@ -62,6 +62,8 @@ def _recorder(args: argparse.Namespace) -> Any:
 def cmd_fetch(args: argparse.Namespace) -> int:
     command = "catalog fetch"
     base = load_catalog(args.base or SITE_CATALOG[args.site])
+    if not base.bss:
+        return _fail(command, f"{base.path}: the catalog has no [bss] product codes (see data/intl-usd/catalog.toml)")
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else list(base.regions)
     unknown = [r for r in regions if r not in base.regions]
     if unknown or not regions:
@@ -130,6 +132,10 @@ def _write_new(path: str, text: str) -> None:
 def cmd_account(args: argparse.Namespace) -> int:
     command = "account show"
     catalog = load_catalog(args.catalog)
+    if not catalog.bss:
+        return _fail(
+            command, f"{catalog.path}: the catalog has no [bss] product codes (see data/intl-usd/catalog.toml)"
+        )
     region = args.region or next(iter(catalog.regions))
     if region not in catalog.regions:
         return _fail(command, f"--region: {region} is not in the catalog {catalog.id}")

@@ -235,7 +235,7 @@ def fetch_catalog(
     """Ask Huawei the prices of ``regions`` and write the new catalog to ``out`` (which must not exist)."""
     report = FetchReport(out=out)
     if not base.bss:
-        raise LiveError("catalog fetch", "codes", f"the base catalog {base.path} has no [bss] product codes")
+        raise ValueError(f"the base catalog {base.path} has no [bss] product codes")
     codes = check_codes(huawei, base, regions[0], report)
     rows = plan_rows(base, regions, codes)
     inquiry = Inquiry(huawei, currency=base.currency, account_prices=account_prices, clock=clock)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -232,3 +233,19 @@ def test_the_china_site_uses_its_own_client_and_refuses_another_currency(planner
     ]
     assert list(tmp_path.iterdir()) == []
     assert "huaweicloudsdkbss.v2" in __import__("sys").modules  # the China site's SDK package did the call
+
+
+def test_a_base_catalog_without_codes_is_one_line(planner_run, fake, tmp_path):
+    base = tmp_path / "old"
+    shutil.copytree(planner.DEFAULT_CATALOG_DIR, base)
+    toml = base / "catalog.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").split("\n[bss]")[0].rsplit("\n#", 4)[0] + "\n", encoding="utf-8")
+    assert planner.load_catalog(base).bss == {}  # older catalogs without [bss] still load
+    for args in (("catalog", "fetch", "--out", tmp_path / "new", "--base", base), ("account", "show", "--region",
+                 "cn-north-4", "--catalog", base)):  # fmt: skip
+        run = planner_run(*args, "--endpoint", fake.url)
+        assert run.code == 2 and run.err_lines == [
+            f"planner: {args[0]} {args[1]}: {base}: the catalog has no [bss] product codes "
+            "(see data/intl-usd/catalog.toml)"
+        ]
+    assert fake.state.seen == []
