@@ -28,7 +28,8 @@ def test_a_fetch_writes_a_complete_catalog_whose_fetched_prices_name_their_answe
     out = tmp_path / "live"
     run = fetch(planner_run, fake, out)
     assert run.code == 0, run.err
-    catalog = planner.load_catalog(out)  # complete and valid (what `planner catalog check` runs)
+    assert planner_run("catalog", "check", out).code == 0  # complete and valid
+    catalog = planner.load_catalog(out)
     assert catalog.fetched is not None and catalog.pin()["fetched"].endswith("Z")
     assert catalog.price("cn-north-4", "professional", "pay_per_use").price == Decimal("0.0375")
     assert catalog.price("ae-ad-1", "professional", "pay_per_use").price == Decimal("0.0375")
