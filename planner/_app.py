@@ -92,6 +92,8 @@ def app_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     env["PLANNER_ORDERS_DIR"] = str(Path(env.get("PLANNER_ORDERS_DIR") or ORDERS_DIR).resolve())
     if env.get("PLANNER_CATALOG"):
         env["PLANNER_CATALOG"] = str(Path(env["PLANNER_CATALOG"]).resolve())
+    if env.get("PLANNER_CATALOGS_DIR"):  # fetched catalogs the Catalog page can compare (kernels run in notebooks/)
+        env["PLANNER_CATALOGS_DIR"] = str(Path(env["PLANNER_CATALOGS_DIR"]).resolve())
     return env
 
 

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ._bss import FETCHED_SOURCE, BssProduct, _Bss
 from ._dates import Term
 from ._domain import BILLING_MODES, EDITIONS
 from ._limits import CATALOG_TOML_MAX_BYTES, PRICES_CSV_MAX_BYTES, check_depth, read_bounded
@@ -119,6 +120,8 @@ class _CatalogFile(_Strict):
     packages: dict[str, _Package]
     editions: dict[str, Edition]
     regions: dict[str, _Region] = Field(min_length=1)
+    fetched: datetime | None = None  # when `planner catalog fetch` wrote it (UTC)
+    bss: _Bss | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -195,6 +198,9 @@ class Catalog:
     editions: dict[str, Edition]
     regions: dict[str, Region]
     prices: dict[tuple[str, str, str], Price] = field(repr=False)
+    bss: dict[str, BssProduct] = field(default_factory=dict, repr=False)
+    fetched: datetime | None = None
+    stale_after_days: int = 90
 
     @property
     def tzinfo(self) -> FixedOffset:
@@ -228,9 +234,25 @@ class Catalog:
         """Today in the catalog's time zone: the one "today" of the planner (Huawei settles in UTC+08:00)."""
         return datetime.now(self.tzinfo).date()
 
+    def stale_warnings(self, today: date) -> list[Problem]:
+        """``price.stale`` when the catalog was fetched more than ``[bss] stale_after_days`` before ``today``."""
+        if self.fetched is None:
+            return []
+        age = (today - self.fetched.date()).days
+        if age <= self.stale_after_days:
+            return []
+        message = (
+            f"the prices were fetched from Huawei on {self.fetched.date().isoformat()}, {age} days ago "
+            f"(more than {self.stale_after_days}): fetch them again with `planner catalog fetch`"
+        )
+        return [Problem("price.stale", "catalog.fetched", message)]
+
     def pin(self) -> dict[str, str]:
-        """What a quote pins: the catalog's id, version and the sha256 of its files."""
-        return {"id": self.id, "version": self.version, "sha256": self.sha256}
+        """What a quote pins: the catalog's id, version and the sha256 of its files (and when it was fetched)."""
+        pin = {"id": self.id, "version": self.version, "sha256": self.sha256}
+        if self.fetched is not None:
+            pin["fetched"] = self.fetched.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return pin
 
 
 def _fingerprint(files: dict[str, bytes]) -> str:
@@ -325,9 +347,13 @@ def _parse_prices(text: str, spec: _CatalogFile | None, problems: list[Problem])
             )
             row_ok = False
         source = row["source"].strip()
-        if not (source == ILLUSTRATIVE or source.startswith(("https://", "http://"))):
+        if not (source == ILLUSTRATIVE or source.startswith(("https://", "http://")) or FETCHED_SOURCE.match(source)):
             problems.append(
-                Problem("catalog.invalid", f"{where}:source", "must be an address (https://…) or 'illustrative'")
+                Problem(
+                    "catalog.invalid",
+                    f"{where}:source",
+                    "must be an address (https://…), 'illustrative' or bss:<operation>@<UTC time>",
+                )
             )
             row_ok = False
         if item in packages and row_ok and row["unit"].strip() != packages[item].unit:
@@ -404,6 +430,13 @@ def _cross_check(spec: _CatalogFile, prices: dict[tuple[str, str, str], Price], 
                 )
     if spec.source != ILLUSTRATIVE and not spec.source.startswith(("https://", "http://")):
         problems.append(Problem("catalog.invalid", "catalog.toml:source", "must be an address or 'illustrative'"))
+    if spec.fetched is not None and (spec.fetched.utcoffset() is None or spec.fetched.utcoffset() != timedelta(0)):
+        problems.append(
+            Problem("catalog.invalid", "catalog.toml:fetched", "must be a UTC time such as 2026-01-31T08:00:00Z")
+        )
+    for item in spec.bss.items if spec.bss is not None else {}:
+        if item not in EDITIONS and item not in spec.packages:
+            problems.append(Problem("catalog.invalid", f"catalog.toml:bss.items.{item}", "not an edition or a package"))
     for pkg_id, pkg in spec.packages.items():
         if pkg.min > pkg.max:
             problems.append(Problem("catalog.invalid", f"catalog.toml:packages.{pkg_id}", "min is above max"))
@@ -502,6 +535,11 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> Catalog:
             rid: Region(rid, r.name, {e: tuple(m) for e, m in r.sells.items()}) for rid, r in spec.regions.items()
         },
         prices=prices,
+        bss={item: BssProduct(item, **codes.model_dump()) for item, codes in spec.bss.items.items()}
+        if spec.bss
+        else {},
+        fetched=spec.fetched,
+        stale_after_days=spec.bss.stale_after_days if spec.bss else 90,
     )
 
 

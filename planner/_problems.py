@@ -45,6 +45,7 @@ RULES: dict[str, str] = {
     "disclaimer.not_accepted": "the disclaimer must be accepted before an order is exported",
     "price.order": "a change would cost less than nothing: the catalog prices a higher edition below a lower one",
     "price.illustrative": "a price used is illustrative, not published by Huawei",
+    "price.stale": "the catalog's prices were fetched from Huawei longer ago than its [bss] stale_after_days",
     "lifecycle.grace": "the subscription has expired and is in its grace or retention period",
     "package.sizing": "the data collection package is below the sizing hint for the hosts",
     "refund.full_refund_limit": "full refunds are limited per account per year",

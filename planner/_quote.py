@@ -193,7 +193,8 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
         result.ok = False
         result.errors = [Problem(exc.rule, "region", str(exc))]
         return result
-    result.warnings = warnings + result.priced.warnings + _illustrative_warnings(catalog, result.priced)
+    stale = catalog.stale_warnings(today or catalog.today())
+    result.warnings = warnings + result.priced.warnings + _illustrative_warnings(catalog, result.priced) + stale
     return result
 
 

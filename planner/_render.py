@@ -78,6 +78,8 @@ def print_quote(result: Quote) -> None:
             console.print(escape(f"{words}: {facts[key]}"))
     if result.refund:
         console.print(escape(refund_words(result.refund, result.currency)))
+    if "fetched" in result.catalog:
+        console.print(escape(f"Prices fetched from Huawei at {result.catalog['fetched']}"))
     for warning in result.warnings:
         console.print(f"[yellow]warning {escape(warning.rule)}[/] ({escape(warning.field)}): {escape(warning.message)}")
 

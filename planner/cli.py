@@ -200,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("dir", metavar="DIR")
     c.set_defaults(run=cmd_catalog_check)
 
+    from .live.cli import add_commands as add_live_commands  # catalog fetch/diff, account show (SPEC B8)
+
+    add_live_commands(sub, catalog_sub, _Parser)
+
     p = sub.add_parser("app", help="serve the Voila app on 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="port (default: $PORT or 8866)")
     p.set_defaults(run=cmd_app)

@@ -9,6 +9,8 @@ Only what the catalog says is shown: list prices, discount factors and where eac
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -123,3 +125,62 @@ def summary(catalog: Catalog) -> Any:
             "quota max",
         ],
     )
+
+
+#: Where fetched catalogs are looked for (``planner catalog fetch --out catalogs/NAME``), besides data/.
+CATALOGS_DIR = planner.DEFAULT_CATALOG_DIR.parent.parent / "catalogs"
+
+
+def catalog_choices() -> list[tuple[str, str]]:
+    """The catalog folders a visitor may compare: the shipped ones and those in ``PLANNER_CATALOGS_DIR``.
+
+    A closed list, not a free path: any visitor can set any widget value, and must not read other folders.
+    """
+    roots = [planner.DEFAULT_CATALOG_DIR.parent, Path(os.environ.get("PLANNER_CATALOGS_DIR") or CATALOGS_DIR)]
+    found: list[tuple[str, str]] = []
+    for root in roots:
+        if root.is_dir():
+            for folder in sorted(root.iterdir()):
+                if (folder / "catalog.toml").is_file():
+                    found.append((f"{root.name}/{folder.name}", str(folder.resolve())))
+    return found
+
+
+def diff_html(catalog: Catalog, other_dir: str) -> str:
+    """What differs from ``catalog`` in the catalog at ``other_dir`` (or why it cannot be read), as HTML."""
+    from planner.live import diff_catalogs
+
+    try:
+        other = planner.load_catalog(other_dir)
+    except planner.PlannerError as exc:
+        return _html.problem_list(exc.problems, css="planner-errors", title="This catalog cannot be used")
+    fetched = f", prices fetched from Huawei at {other.pin()['fetched']}" if other.fetched else ""
+    head = _html.notice(f"{other.name} {other.version}{fetched}")
+    changes = diff_catalogs(catalog, other)
+    if not changes:
+        return head + _html.notice("No differences.")
+    rows = [(c.kind, c.key, c.old, c.new) for c in changes]
+    return head + _html.table(["kind", "what", "before", "after"], rows, css="planner-table planner-compare-table")
+
+
+def compare_app(catalog: Catalog) -> Any:
+    """Pick a catalog folder (e.g. one `planner catalog fetch` wrote) and see its differences from ``catalog``."""
+    import ipywidgets as w
+
+    choices = catalog_choices()
+    picker = w.Dropdown(options=choices, description="Catalog", value=choices[0][1] if choices else None)
+    picker.add_class("planner-compare-catalog")
+    button = w.Button(description="Compare", disabled=not choices)
+    button.add_class("planner-compare-button")
+    result = w.HTML()
+    result.add_class("planner-compare-result")
+
+    def compare(_: Any = None) -> None:
+        allowed = {path for _, path in catalog_choices()}
+        if picker.value not in allowed:  # a value sent from the browser that is not on the list
+            result.value = _html.notice("Pick a catalog from the list.")
+            return
+        result.value = diff_html(catalog, picker.value)
+
+    button.on_click(compare)
+    return w.VBox([w.HBox([picker, button]), result])

@@ -49,6 +49,7 @@ NOT_FROM_REQUESTS = frozenset(
     }
     | {"request.too_large", "request.too_deep", "order.too_large", "order.too_deep"}
     | {"catalog.too_large", "catalog.too_deep", "price.order"}
+    | {"price.stale"}  # from the catalog's fetch date, not the request: tests/live/test_fetched_quotes.py
 )
 
 CURRENT_PAY_PER_USE = {"edition": "professional", "billing_mode": "pay_per_use", "quota": 10, "start": "2024-06-01"}
