@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import planner
-from planner._catalog import FETCHED_SOURCE
+from planner._bss import FETCHED_SOURCE
 
 from .conftest import FAKE_PROJECT
 from .fake_huawei import DEMAND_PATH, PERIOD_PATH, FakeHuawei
