@@ -1,0 +1,281 @@
+"""Each action's rules and pricing over columns: the vectorised twin of :mod:`planner._rules` and
+:mod:`planner._pricing` for the shapes the batch engine takes (see :mod:`planner._batch_vector`).
+
+Each ``_action`` method returns ``(valid, cents, expires, illustrative)`` for every row; ``valid`` is
+true only where the single path would find no broken rule. Rows with packages, unsubscribes and
+``separate_term`` quota increases are not taken here yet: the single path prices them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ._batch import FIELDS, PACKAGE_PREFIXES
+from ._batch_vector import (
+    I64,
+    OVERFLOW_GUARD,
+    PPU,
+    WORK_PLACES,
+    YM,
+    Priced,
+    _bools,
+    _Catalogue,
+    _dates,
+    _index,
+    _ints,
+    add_months,
+    remaining_months,
+    remaining_years,
+    to_cents,
+)
+from ._catalog import BILLING_MODES, EDITIONS
+from ._request import ACTIONS
+
+NAT = np.datetime64("NaT", "D")
+BASIC, PROFESSIONAL = EDITIONS.index("basic"), EDITIONS.index("professional")
+Result = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+class Rows:
+    """One chunk's cells parsed once; the rules and prices of each action read them."""
+
+    def __init__(self, texts: dict[str, pd.Series], n: int, cat: _Catalogue, today: date) -> None:
+        self.n, self.cat = n, cat
+        limits = cat.catalog.limits
+        self.qmin, self.qmax = limits.quota_min, limits.quota_max
+        empty = pd.Series([""] * n, dtype="str")
+
+        def cell(name: str) -> pd.Series:
+            return texts.get(name, empty)
+
+        def given(text: pd.Series) -> np.ndarray:
+            return (text != "").to_numpy(dtype=bool)
+
+        self.given = {name: given(cell(name)) for name in FIELDS}
+        package_cells = [given(texts[name]) for name in texts if name.startswith(tuple(PACKAGE_PREFIXES))]
+        no_packages = ~np.logical_or.reduce(package_cells) if package_cells else np.ones(n, dtype=bool)
+
+        self.action = _index(cell("action"), ACTIONS)
+        self.region = _index(cell("region"), cat.regions)
+        hosts_ok, self.hosts = _ints(cell("hosts"))
+        on_ok, on = _dates(cell("on"))
+        self.on = np.where(self.given["on"], on, np.datetime64(today, "D"))
+        auto_ok, _ = _bools(cell("current_auto_renew"))
+        target_auto_ok, self.target_auto = _bools(cell("target_auto_renew"))
+        self.base = (
+            (self.action >= 0)
+            & (self.region >= 0)
+            & hosts_ok
+            & (self.hosts <= limits.hosts_max)
+            & (on_ok | ~self.given["on"])
+            & no_packages
+            & auto_ok
+            & target_auto_ok
+        )
+        # the running subscription (planner._rules._Checker.current)
+        self.ce = _index(cell("current_edition"), EDITIONS)
+        self.cm = _index(cell("current_billing_mode"), BILLING_MODES)
+        cq_ok, self.cq = _ints(cell("current_quota"))
+        self.ct = _index(cell("current_term"), cat.terms)
+        start_ok, start = _dates(cell("current_start"))
+        expires_ok, expires = _dates(cell("current_expires"))
+        has_expires = self.given["current_expires"]
+        self.expires = np.where(has_expires, expires, add_months(start, cat.months[self.ct]))
+        ce, cm = np.maximum(self.ce, 0), np.maximum(self.cm, 0)
+        self.ym = self.cm == YM
+        self.current_ok = (
+            (self.ce >= 0)
+            & (self.cm >= 0)
+            & cat.mode_fits[ce, cm]
+            & cat.sells[self.region, ce, cm]
+            & cq_ok
+            & (self.cq >= self.qmin)
+            & (self.cq <= self.qmax)
+            & start_ok
+            & (self.on >= start)
+            & np.where(
+                self.ym,
+                (self.ct >= 0) & (expires_ok | ~has_expires) & (self.expires > start),
+                ~self.given["current_term"] & ~has_expires,
+            )
+            & ~self.given["current_paid"]
+            & ~self.given["current_purchased_at"]
+        )
+        self.no_current = ~np.logical_or.reduce([self.given[n] for n in FIELDS if n.startswith("current_")])
+        # the target
+        self.te = _index(cell("target_edition"), EDITIONS)
+        self.tm = _index(cell("target_billing_mode"), BILLING_MODES)
+        self.tq_ok, self.tq = _ints(cell("target_quota"))
+        self.tt = _index(cell("target_term"), cat.terms)
+
+    # -- lines ------------------------------------------------------------------------------------
+    def term_line(self, item: np.ndarray, quantity: np.ndarray, term: np.ndarray) -> Result:
+        """monthly price (× 12 a year) × quantity × terms × discount: ``_Pricer.term_line``."""
+        cat = self.cat
+        unit = cat.price[self.region, item, YM] * np.where(cat.yearly[term], 12, 1)
+        exact = unit * quantity * cat.count[term] * cat.factor[term]
+        scale = cat.p + cat.f
+        size = unit.astype(float) * quantity * cat.count[term] * cat.factor[term] * 10.0 ** max(0, 8 - scale)
+        illustrative = cat.illustrative[self.region, item, YM] | (cat.discount_warns[term] & (unit > 0))
+        return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), NAT, illustrative
+
+    def change_line(self, item: np.ndarray, old_item: np.ndarray, quantity: np.ndarray, old: np.ndarray) -> Result:
+        """(new configuration − old) × remaining period × discount: ``_Pricer.change_line``."""
+        cat = self.cat
+        yearly = cat.yearly[self.ct]
+        per_period = np.where(yearly, 12, 1)
+        new_unit = cat.price[self.region, item, YM] * per_period
+        old_unit = cat.price[self.region, old_item, YM] * per_period
+        diff = new_unit * quantity - old_unit * old
+        periods = np.where(yearly, remaining_years(self.on, self.expires), remaining_months(self.on, self.expires))
+        factor = cat.factor[self.ct]
+        size = diff.astype(float) * periods * factor
+        fits = (diff >= 0) & (size < OVERFLOW_GUARD)  # a price cut (custom catalog) → the single path
+        illustrative = (
+            cat.illustrative[self.region, item, YM]
+            | cat.illustrative[self.region, old_item, YM]
+            | cat.discount_warns[self.ct]
+        )
+        cents = to_cents(diff * periods * factor, cat.p + WORK_PLACES + cat.f, cat.catalog.rounding)
+        return fits, cents, self.expires, illustrative
+
+    def hourly(self, item: np.ndarray) -> Result:
+        """Pay-per-use: nothing due now, no expiry; only whether its hourly price is illustrative."""
+        zero = np.zeros(self.n, dtype=I64)
+        return np.ones(self.n, dtype=bool), zero, np.full(self.n, NAT), self.cat.illustrative[self.region, item, PPU]
+
+    def quota_fits(self, quota: np.ndarray) -> np.ndarray:
+        """``_Checker.quota(covering=True)`` finds nothing: within the limits and covering every host."""
+        return (quota >= self.qmin) & (quota <= self.qmax) & (quota >= self.hosts)
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _purchase(self) -> Result:
+        te, tm = np.maximum(self.te, 0), np.maximum(self.tm, 0)
+        g = self.given
+        valid = (
+            self.no_current
+            & (self.te >= 0)
+            & (self.tm >= 0)
+            & self.cat.mode_fits[te, tm]
+            & self.cat.sells[self.region, te, tm]
+            & self.tq_ok
+            & self.quota_fits(self.tq)
+            & np.where(tm == YM, self.tt >= 0, ~g["target_term"] & ~self.target_auto)
+        )
+        fits, cents, _, illustrative = self.term_line(te, self.tq, np.where(self.tt >= 0, self.tt, -1))
+        expires = add_months(self.on, self.cat.months[self.tt])
+        _, _, _, hourly_illustrative = self.hourly(te)
+        ym = tm == YM
+        return (
+            valid & np.where(ym, fits, True),
+            np.where(ym, cents, 0),
+            np.where(ym, expires, NAT),
+            np.where(ym, illustrative, hourly_illustrative),
+        )
+
+    def _upgrade(self) -> Result:
+        g, ce, te = self.given, np.maximum(self.ce, 0), np.maximum(self.te, 0)
+        quota = np.where(g["target_quota"], self.tq, self.cq)
+        valid = (
+            self.current_ok
+            & self.ym
+            & (self.te >= 0)
+            & (self.cat.rank[self.te] > self.cat.rank[self.ce])
+            & (self.on <= self.expires)
+            & (~g["target_billing_mode"] | (self.tm == self.cm))
+            & (~g["target_term"] | (self.tt == self.ct))
+            & self.cat.sells[self.region, te, YM]
+            & (~g["target_quota"] | self.tq_ok)
+            & np.where(self.ce == BASIC, quota == self.cq, quota >= self.cq)
+            & self.quota_fits(quota)
+        )
+        fits, cents, expires, illustrative = self.change_line(te, ce, quota, self.cq)
+        return valid & fits, cents, expires, illustrative
+
+    def _increase_quota(self) -> Result:
+        g, ce = self.given, np.maximum(self.ce, 0)
+        coterminous = self.cat.catalog.quota_increase == "coterminous"
+        valid = (
+            self.current_ok
+            & (~g["target_edition"] | (self.te == self.ce))
+            & (~g["target_billing_mode"] | (self.tm == self.cm))
+            & self.tq_ok
+            & (self.tq > self.cq)
+            & self.quota_fits(self.tq)
+            & np.where(
+                self.ym,
+                (self.on <= self.expires) & coterminous & (~g["target_term"] | (self.tt == self.ct)),
+                ~g["target_term"],
+            )
+        )
+        fits, cents, expires, illustrative = self.change_line(ce, ce, self.tq, self.cq)
+        _, _, _, hourly_illustrative = self.hourly(ce)
+        return (
+            valid & np.where(self.ym, fits, True),
+            np.where(self.ym, cents, 0),
+            np.where(self.ym, expires, NAT),
+            np.where(self.ym, illustrative, hourly_illustrative),
+        )
+
+    def _renew(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        g, cat = self.given, self.cat.catalog
+        changes = g["target_edition"] | g["target_billing_mode"] | g["target_quota"] | g["target_auto_renew"]
+        new_expiry = add_months(self.expires, self.cat.months[self.tt])
+        retention_ends = self.expires + np.timedelta64(cat.grace_days + cat.retention_days, "D")
+        late = (self.on > self.expires) & (self.on <= retention_ends)
+        valid = (
+            self.current_ok
+            & self.ym
+            & ~changes
+            & (self.tt >= 0)
+            & ((self.on <= self.expires) | (late & (new_expiry > self.on)))
+        )
+        fits, cents, _, illustrative = self.term_line(np.maximum(self.ce, 0), self.cq, self.tt)
+        return valid & fits, cents, new_expiry, illustrative, late
+
+    def _change_billing_mode(self) -> Result:
+        g = self.given
+        valid = (
+            self.current_ok
+            & (self.ce == PROFESSIONAL)
+            & (self.cm == PPU)
+            & ~g["target_edition"]
+            & ~g["target_quota"]
+            & (self.tm == YM)
+            & (self.tt >= 0)
+            & self.cat.sells[self.region, PROFESSIONAL, YM]
+            & (self.cq >= self.hosts)
+        )
+        fits, cents, _, illustrative = self.term_line(np.full(self.n, PROFESSIONAL), self.cq, self.tt)
+        return valid & fits, cents, add_months(self.on, self.cat.months[self.tt]), illustrative
+
+    def run(self) -> Priced:
+        n = self.n
+        done = np.zeros(n, dtype=bool)
+        cents = np.zeros(n, dtype=I64)
+        expires = np.full(n, NAT)
+        illustrative = np.zeros(n, dtype=bool)
+        warnings = np.full(n, "disclaimer.not_accepted", dtype=object)
+        renew = self._renew()
+        results = {
+            "purchase": self._purchase(),
+            "upgrade": self._upgrade(),
+            "increase_quota": self._increase_quota(),
+            "renew": renew[:4],
+            "change_billing_mode": self._change_billing_mode(),
+        }
+        for action, (valid, action_cents, action_expires, action_illustrative) in results.items():
+            mine = self.base & (self.action == ACTIONS.index(action)) & valid
+            done |= mine
+            cents = np.where(mine, action_cents, cents)
+            expires = np.where(mine, action_expires, expires)
+            illustrative |= mine & action_illustrative
+        renewing = done & (self.action == ACTIONS.index("renew"))
+        # The order _Checker.renew warns in: the lifecycle first, then hosts beyond the quota.
+        warnings = np.where(renewing & renew[4], warnings + ";lifecycle.grace", warnings)
+        warnings = np.where(renewing & (self.cq < self.hosts), warnings + ";quota.below_hosts", warnings)
+        warnings = np.where(illustrative, warnings + ";price.illustrative", warnings)
+        return Priced(done=done, cents=cents, expires=expires, warnings=warnings.astype(object))
