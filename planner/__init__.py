@@ -6,11 +6,13 @@
 >>> q.ok, str(q.total), str(q.expires)
 (True, '3300.00', '2024-07-18')
 
-The pricing core imports neither pandas, plotly nor ipywidgets: ``import planner`` stays light.
+The pricing core imports neither pandas, plotly nor ipywidgets: ``import planner`` stays light
+(:func:`price_frame`, the batch engine, loads pandas when it is called).
 """
 
 from __future__ import annotations
 
+from ._batch import price_frame
 from ._catalog import BILLING_MODES, DEFAULT_CATALOG_DIR, EDITIONS, Catalog, Package, Price, Region, load_catalog
 from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
 from ._money import cut_to_cents
@@ -53,6 +55,7 @@ __all__ = [
     "load_catalog",
     "options",
     "parse_request",
+    "price_frame",
     "quote",
     "read_json_file",
     "remaining_months",
