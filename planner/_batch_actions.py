@@ -115,10 +115,12 @@ class Rows:
     def term_line(self, item: np.ndarray, quantity: np.ndarray, term: np.ndarray) -> Result:
         """monthly price (× 12 a year) × quantity × terms × discount: ``_Pricer.term_line``."""
         cat = self.cat
-        unit = cat.price[self.region, item, YM] * np.where(cat.yearly[term], 12, 1)
+        places = cat.item_p[item]
+        monthly = cat.price[self.region, item, YM] // 10 ** (cat.p - places)  # exact: at the item's own scale
+        unit = monthly * np.where(cat.yearly[term], 12, 1)
         exact = unit * quantity * cat.count[term] * cat.factor[term]
-        scale = cat.p + cat.f
-        size = unit.astype(float) * quantity * cat.count[term] * cat.factor[term] * 10.0 ** max(0, 8 - scale)
+        scale = places + cat.f
+        size = unit.astype(float) * quantity * cat.count[term] * cat.factor[term] * 10.0 ** np.maximum(0, 8 - scale)
         illustrative = cat.illustrative[self.region, item, YM] | (cat.discount_warns[term] & (unit > 0))
         return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), NAT, illustrative
 
@@ -127,8 +129,9 @@ class Rows:
         cat = self.cat
         yearly = cat.yearly[self.ct]
         per_period = np.where(yearly, 12, 1)
-        new_unit = cat.price[self.region, item, YM] * per_period
-        old_unit = cat.price[self.region, old_item, YM] * per_period
+        places = np.maximum(cat.item_p[item], cat.item_p[old_item])
+        new_unit = cat.price[self.region, item, YM] // 10 ** (cat.p - places) * per_period
+        old_unit = cat.price[self.region, old_item, YM] // 10 ** (cat.p - places) * per_period
         diff = new_unit * quantity - old_unit * old
         periods = np.where(yearly, remaining_years(self.on, self.expires), remaining_months(self.on, self.expires))
         factor = cat.factor[self.ct]
@@ -139,7 +142,7 @@ class Rows:
             | cat.illustrative[self.region, old_item, YM]
             | cat.discount_warns[self.ct]
         )
-        cents = to_cents(diff * periods * factor, cat.p + WORK_PLACES + cat.f, cat.catalog.rounding)
+        cents = to_cents(diff * periods * factor, places + WORK_PLACES + cat.f, cat.catalog.rounding)
         return fits, cents, self.expires, illustrative
 
     def hourly(self, item: np.ndarray) -> Result:

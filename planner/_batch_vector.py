@@ -135,21 +135,21 @@ def remaining_years(change: np.ndarray, expires: np.ndarray) -> np.ndarray:
 
 
 # -- money (planner._money, over columns) -------------------------------------------------------------
-def _half_up_shift(value: np.ndarray, places: int) -> np.ndarray:
-    """Drop ``places`` decimal places, rounding half away from zero (Decimal's ROUND_HALF_UP)."""
-    if places <= 0:
-        return value * 10 ** (-places)
-    unit = 10**places
-    return np.sign(value) * ((np.abs(value) + unit // 2) // unit)
+def _half_up_shift(value: np.ndarray, places: np.ndarray | int) -> np.ndarray:
+    """Drop ``places`` decimal places (per row; negative adds them), rounding half away from zero
+    (Decimal's ROUND_HALF_UP)."""
+    places = np.asarray(places, dtype=I64)
+    down = 10 ** np.maximum(places, 0)
+    up = 10 ** np.maximum(-places, 0)
+    return np.sign(value) * ((np.abs(value) + down // 2) // down) * up
 
 
-def to_cents(value: np.ndarray, scale: int, rounding: str) -> np.ndarray:
+def to_cents(value: np.ndarray, scale: np.ndarray | int, rounding: str) -> np.ndarray:
     """An exact amount (an integer at 10^-scale) → working precision (8 places) → cut to cents."""
-    work = _half_up_shift(value, scale - WORK_PLACES)
-    unit = 10 ** (WORK_PLACES - 2)
+    work = _half_up_shift(value, np.asarray(scale, dtype=I64) - WORK_PLACES)
     if rounding == "half_up":
         return _half_up_shift(work, WORK_PLACES - 2)
-    return np.sign(work) * (np.abs(work) // unit)
+    return np.sign(work) * (np.abs(work) // 10 ** (WORK_PLACES - 2))
 
 
 def _decimals(values: Sequence[object]) -> int:
@@ -168,6 +168,12 @@ class _Catalogue:
         self.items = list(EDITIONS) + list(catalog.packages)
         self.terms = [t.code for t in catalog.terms]
         self.p = _decimals([price.price for price in catalog.prices.values()])
+        # Each item's own decimals: a row is computed at the scale of its items, not the catalog's finest
+        # (0.0362 an hour must not push the 22 a month of the same edition into overflow).
+        ym_prices = [p for p in catalog.prices.values() if p.billing_mode == "yearly_monthly"]
+        self.item_p = np.array(
+            [_decimals([p.price for p in ym_prices if p.item == item]) for item in self.items], dtype=I64
+        )
         self.f = _decimals(list(catalog.discounts.values()))
         shape = (len(self.regions) + 1, len(self.items), len(BILLING_MODES))
         self.price = np.zeros(shape, dtype=I64)
