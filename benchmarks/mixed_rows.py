@@ -6,12 +6,14 @@ the same ``n`` and ``seed`` always give the same rows.
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
 from planner import ACTIONS
 from planner._batch import FIELDS
-from planner._batch_vector import add_months
+from planner._batch_vector import add_months, day_number
 
 TERMS = np.array(["1m", "2m", "3m", "6m", "9m", "1y", "2y", "3y"])
 TERM_MONTHS = np.array([1, 2, 3, 6, 9, 12, 24, 36])
@@ -25,7 +27,7 @@ def _text(values: np.ndarray) -> np.ndarray:
 
 
 def _day_text(days: np.ndarray) -> np.ndarray:
-    return np.datetime_as_string(days, unit="D").astype(object)
+    return np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
 
 
 def mixed_rows(n: int, *, seed: int = 7, invalid: float = 0.05) -> pd.DataFrame:
@@ -37,10 +39,9 @@ def mixed_rows(n: int, *, seed: int = 7, invalid: float = 0.05) -> pd.DataFrame:
     cols["region"] = REGIONS[rng.integers(0, len(REGIONS), n)].astype(object)
     cols["action"] = action.astype(object)
     term_i = rng.integers(0, len(TERMS), n)
-    start = np.datetime64("2024-01-01") + rng.integers(0, 730, n).astype("timedelta64[D]")
+    start = day_number(date(2024, 1, 1)) + rng.integers(0, 730, n)
     expires = add_months(start, TERM_MONTHS[term_i])
-    length = (expires - start).astype(np.int64)
-    on = start + (rng.random(n) * length).astype(np.int64).astype("timedelta64[D]")
+    on = start + (rng.random(n) * (expires - start)).astype(np.int64)
     quota = rng.integers(10, 500, n)
     hosts = np.maximum(quota - rng.integers(0, 10, n), 0)
     edition = np.where(rng.random(n) < 0.5, "standard", "professional").astype(object)

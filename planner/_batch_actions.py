@@ -12,6 +12,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._batch import FIELDS, PACKAGE_PREFIXES
 from ._batch_vector import (
@@ -19,14 +21,18 @@ from ._batch_vector import (
     OVERFLOW_GUARD,
     PPU,
     WORK_PLACES,
+    NO_DAY,
     YM,
     Priced,
     _bools,
     _Catalogue,
     _dates,
+    _flags,
     _index,
     _ints,
     add_months,
+    arrow,
+    day_number,
     remaining_months,
     remaining_years,
     to_cents,
@@ -34,7 +40,6 @@ from ._batch_vector import (
 from ._catalog import BILLING_MODES, EDITIONS
 from ._request import ACTIONS
 
-NAT = np.datetime64("NaT", "D")
 BASIC, PROFESSIONAL = EDITIONS.index("basic"), EDITIONS.index("professional")
 Result = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
@@ -46,23 +51,24 @@ class Rows:
         self.n, self.cat = n, cat
         limits = cat.catalog.limits
         self.qmin, self.qmax = limits.quota_min, limits.quota_max
-        empty = pd.Series([""] * n, dtype="str")
+        arrays = {name: arrow(text) for name, text in texts.items()}
+        empty = pa.array([""] * n, pa.large_string())
 
-        def cell(name: str) -> pd.Series:
-            return texts.get(name, empty)
+        def cell(name: str) -> pa.Array:
+            return arrays.get(name, empty)
 
-        def given(text: pd.Series) -> np.ndarray:
-            return (text != "").to_numpy(dtype=bool)
+        def given(text: pa.Array) -> np.ndarray:
+            return _flags(pc.not_equal(text, ""))
 
         self.given = {name: given(cell(name)) for name in FIELDS}
-        package_cells = [given(texts[name]) for name in texts if name.startswith(tuple(PACKAGE_PREFIXES))]
+        package_cells = [given(arrays[name]) for name in arrays if name.startswith(tuple(PACKAGE_PREFIXES))]
         no_packages = ~np.logical_or.reduce(package_cells) if package_cells else np.ones(n, dtype=bool)
 
         self.action = _index(cell("action"), ACTIONS)
         self.region = _index(cell("region"), cat.regions)
         hosts_ok, self.hosts = _ints(cell("hosts"))
         on_ok, on = _dates(cell("on"))
-        self.on = np.where(self.given["on"], on, np.datetime64(today, "D"))
+        self.on = np.where(self.given["on"], on, day_number(today))
         auto_ok, _ = _bools(cell("current_auto_renew"))
         target_auto_ok, self.target_auto = _bools(cell("target_auto_renew"))
         self.base = (
@@ -122,7 +128,7 @@ class Rows:
         scale = places + cat.f
         size = unit.astype(float) * quantity * cat.count[term] * cat.factor[term] * 10.0 ** np.maximum(0, 8 - scale)
         illustrative = cat.illustrative[self.region, item, YM] | (cat.discount_warns[term] & (unit > 0))
-        return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), NAT, illustrative
+        return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), NO_DAY, illustrative
 
     def change_line(self, item: np.ndarray, old_item: np.ndarray, quantity: np.ndarray, old: np.ndarray) -> Result:
         """(new configuration − old) × remaining period × discount: ``_Pricer.change_line``."""
@@ -148,7 +154,7 @@ class Rows:
     def hourly(self, item: np.ndarray) -> Result:
         """Pay-per-use: nothing due now, no expiry; only whether its hourly price is illustrative."""
         zero = np.zeros(self.n, dtype=I64)
-        return np.ones(self.n, dtype=bool), zero, np.full(self.n, NAT), self.cat.illustrative[self.region, item, PPU]
+        return np.ones(self.n, dtype=bool), zero, np.full(self.n, NO_DAY), self.cat.illustrative[self.region, item, PPU]
 
     def quota_fits(self, quota: np.ndarray) -> np.ndarray:
         """``_Checker.quota(covering=True)`` finds nothing: within the limits and covering every host."""
@@ -175,7 +181,7 @@ class Rows:
         return (
             valid & np.where(ym, fits, True),
             np.where(ym, cents, 0),
-            np.where(ym, expires, NAT),
+            np.where(ym, expires, NO_DAY),
             np.where(ym, illustrative, hourly_illustrative),
         )
 
@@ -219,7 +225,7 @@ class Rows:
         return (
             valid & np.where(self.ym, fits, True),
             np.where(self.ym, cents, 0),
-            np.where(self.ym, expires, NAT),
+            np.where(self.ym, expires, NO_DAY),
             np.where(self.ym, illustrative, hourly_illustrative),
         )
 
@@ -227,7 +233,7 @@ class Rows:
         g, cat = self.given, self.cat.catalog
         changes = g["target_edition"] | g["target_billing_mode"] | g["target_quota"] | g["target_auto_renew"]
         new_expiry = add_months(self.expires, self.cat.months[self.tt])
-        retention_ends = self.expires + np.timedelta64(cat.grace_days + cat.retention_days, "D")
+        retention_ends = self.expires + (cat.grace_days + cat.retention_days)
         late = (self.on > self.expires) & (self.on <= retention_ends)
         valid = (
             self.current_ok
@@ -259,7 +265,7 @@ class Rows:
         n = self.n
         done = np.zeros(n, dtype=bool)
         cents = np.zeros(n, dtype=I64)
-        expires = np.full(n, NAT)
+        expires = np.full(n, NO_DAY)
         illustrative = np.zeros(n, dtype=bool)
         warnings = np.full(n, "disclaimer.not_accepted", dtype=object)
         renew = self._renew()

@@ -20,6 +20,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._catalog import BILLING_MODES, EDITIONS, Catalog
 from ._request import FIRST_DAY, LAST_DAY
@@ -36,7 +38,8 @@ YM, PPU = BILLING_MODES.index("yearly_monthly"), BILLING_MODES.index("pay_per_us
 
 @dataclass
 class Priced:
-    """What the engine priced: ``done`` rows have ``cents``, ``expires`` (NaT when none) and ``warnings``."""
+    """What the engine priced: ``done`` rows have ``cents``, ``expires`` (a day number, or NO_DAY) and
+    ``warnings``."""
 
     done: np.ndarray
     cents: np.ndarray
@@ -54,60 +57,115 @@ class Priced:
         return np.where(self.done, text, "").astype(object)
 
     def expires_text(self) -> np.ndarray:
-        text = np.datetime_as_string(self.expires, unit="D").astype(object)
-        return np.where(self.done & ~np.isnat(self.expires), text, "").astype(object)
+        dated = self.done & (self.expires != NO_DAY)
+        days = np.where(dated, self.expires, 0).astype("datetime64[D]")
+        return np.where(dated, np.datetime_as_string(days, unit="D").astype(object), "").astype(object)
 
 
 # -- cells ------------------------------------------------------------------------------------------
-def _index(text: pd.Series, choices: Sequence[str]) -> np.ndarray:
+def arrow(text: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (no copy for pandas' Arrow-backed text)."""
+    array = pa.array(text, from_pandas=True)
+    return array.cast(pa.large_string()) if array.type != pa.large_string() else array
+
+
+def _index(text: pa.Array, choices: Sequence[str]) -> np.ndarray:
     """Position of each cell in ``choices``, -1 when it is not exactly one of them."""
-    lookup = {choice: i for i, choice in enumerate(choices)}
-    return text.map(lookup).fillna(-1).to_numpy(dtype=I64)
+    found = pc.index_in(text, value_set=pa.array(list(choices), pa.large_string()))
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=I64)
 
 
-def _ints(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    ok = text.str.fullmatch(r"[0-9]{1,9}").to_numpy(dtype=bool)
-    return ok, pd.to_numeric(text.where(ok, "0")).to_numpy(dtype=I64)
+def _flags(values: pa.Array) -> np.ndarray:
+    return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    ok = text.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").to_numpy(dtype=bool, copy=True)
-    days = pd.to_datetime(text.where(ok, "2000-01-01"), format="%Y-%m-%d", errors="coerce").to_numpy(
-        dtype="datetime64[D]"
-    )
-    ok = ok & ~np.isnat(days) & (days >= np.datetime64(FIRST_DAY)) & (days <= np.datetime64(LAST_DAY))
-    return ok, np.where(ok, days, np.datetime64(FIRST_DAY))
+def _ints(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers written plainly (``120``; at most 9 digits): anything else is the single path's."""
+    ok = pc.match_substring_regex(text, r"^[0-9]{1,9}$")
+    values = pc.cast(pc.if_else(ok, text, "0"), pa.int64())
+    return _flags(ok), np.asarray(values.to_numpy(zero_copy_only=False), dtype=I64)
 
 
-def _bools(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """ISO dates (``2024-06-18``) that exist and lie in [FIRST_DAY, LAST_DAY], as day numbers."""
+    shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    plain = pc.if_else(shaped, text, "2000-01-01")
+
+    def part(begin: int, end: int) -> np.ndarray:
+        digits = pc.utf8_slice_codeunits(plain, begin, end)
+        return np.asarray(pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False), dtype=I64)
+
+    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+    ok = _flags(shaped) & (month >= 1) & (month <= 12) & (day >= 1)
+    ok &= day <= month_days(year, np.clip(month, 1, 12))
+    days = days_from_civil(year, np.clip(month, 1, 12), day)
+    ok &= (days >= day_number(FIRST_DAY)) & (days <= day_number(LAST_DAY))
+    return ok, np.where(ok, days, day_number(FIRST_DAY))
+
+
+def _bools(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(empty or a boolean word, true) — the words :func:`planner._batch.request_of_row` reads."""
-    lower = text.str.lower()
-    true = lower.isin(["true", "yes", "1"]).to_numpy(dtype=bool)
-    ok = true | lower.isin(["false", "no", "0", ""]).to_numpy(dtype=bool)
-    return ok, true
+    lower = pc.utf8_lower(text)
+    true = _flags(pc.is_in(lower, value_set=pa.array(["true", "yes", "1"], pa.large_string())))
+    false = _flags(pc.is_in(lower, value_set=pa.array(["false", "no", "0", ""], pa.large_string())))
+    return true | false, true
 
 
-# -- calendars (planner._dates, over columns) ----------------------------------------------------------
-def _month_days(month: np.ndarray) -> np.ndarray:
-    return ((month + 1).astype("datetime64[D]") - month.astype("datetime64[D]")).astype(I64)
+# -- calendars (planner._dates, over columns of day numbers: days since 1970-01-01) ----------------------
+#: A row without a date (pay-per-use has no expiry).
+NO_DAY = np.iinfo(I64).min
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=I64)
 
 
-def add_months(day: np.ndarray, months: np.ndarray) -> np.ndarray:
+def day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def is_leap(year: np.ndarray) -> np.ndarray:
+    return (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+
+
+def month_days(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    return _MONTH_DAYS[month] + ((month == 2) & is_leap(year))
+
+
+def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Day number of a proleptic Gregorian date (H. Hinnant's ``days_from_civil``)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of day numbers (H. Hinnant's ``civil_from_days``)."""
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + np.where(mp < 10, 3, -9)
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
     """``relativedelta`` month arithmetic: the same day ``months`` later, clamped to the month's end."""
-    month = day.astype("datetime64[M]")
-    offset = (day - month.astype("datetime64[D]")).astype(I64)
-    later = month + months.astype("timedelta64[M]")
-    return later.astype("datetime64[D]") + np.minimum(offset, _month_days(later) - 1).astype("timedelta64[D]")
+    year, month, day = civil_from_days(days)
+    index = year * 12 + month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return days_from_civil(year, month, np.minimum(day, month_days(year, month)))
 
 
 def remaining_months(change: np.ndarray, expires: np.ndarray) -> np.ndarray:
     """Σ days in each month after ``change`` up to ``expires`` ÷ the month's days, ×10^8, half up."""
-    first = change + np.timedelta64(1, "D")
-    first_month, last_month = first.astype("datetime64[M]"), expires.astype("datetime64[M]")
-    first_day = (first - first_month.astype("datetime64[D]")).astype(I64) + 1
-    last_day = (expires - last_month.astype("datetime64[D]")).astype(I64) + 1
-    first_len, last_len = _month_days(first_month), _month_days(last_month)
-    span = (last_month - first_month).astype(I64)
+    first_year, first_month, first_day = civil_from_days(change + 1)
+    last_year, last_month, last_day = civil_from_days(expires)
+    first_len, last_len = month_days(first_year, first_month), month_days(last_year, last_month)
+    span = (last_year * 12 + last_month) - (first_year * 12 + first_month)
     numerator = np.where(
         span == 0,
         (last_day - first_day + 1) * (MONTH_LCM // first_len),
@@ -119,18 +177,17 @@ def remaining_months(change: np.ndarray, expires: np.ndarray) -> np.ndarray:
     return (numerator * 2 * 10**WORK_PLACES + MONTH_LCM) // (2 * MONTH_LCM)
 
 
-def _leap_days_through(day: np.ndarray) -> np.ndarray:
-    year_start = day.astype("datetime64[Y]")
-    year = year_start.astype(I64) + 1970
+def _leap_days_through(days: np.ndarray) -> np.ndarray:
+    """How many 29 Februaries fall on or before each day (counted from year 1)."""
+    year, month, day = civil_from_days(days)
     before = year - 1
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    past_feb_28 = (day - year_start.astype("datetime64[D]")).astype(I64) >= 59
-    return before // 4 - before // 100 + before // 400 + (leap & past_feb_28)
+    past_leap_day = (month > 2) | ((month == 2) & (day == 29))
+    return before // 4 - before // 100 + before // 400 + (is_leap(year) & past_leap_day)
 
 
 def remaining_years(change: np.ndarray, expires: np.ndarray) -> np.ndarray:
     """Days after ``change`` up to ``expires`` less 29 Februaries, ÷ 365, ×10^8, half up."""
-    days = (expires - change).astype(I64) - (_leap_days_through(expires) - _leap_days_through(change))
+    days = (expires - change) - (_leap_days_through(expires) - _leap_days_through(change))
     return np.where(expires <= change, 0, (days * 2 * 10**WORK_PLACES + 365) // 730)
 
 
