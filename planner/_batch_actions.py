@@ -60,10 +60,13 @@ class Rows:
         def given(text: pa.Array) -> np.ndarray:
             return _flags(pc.not_equal(text, ""))
 
+        self.cell = cell
+
         self.given = {name: given(cell(name)) for name in FIELDS}
         package_cells = [given(arrays[name]) for name in arrays if name.startswith(tuple(PACKAGE_PREFIXES))]
         no_packages = ~np.logical_or.reduce(package_cells) if package_cells else np.ones(n, dtype=bool)
 
+        self.today = today
         self.action = _index(cell("action"), ACTIONS)
         self.region = _index(cell("region"), cat.regions)
         hosts_ok, self.hosts = _ints(cell("hosts"))
@@ -87,6 +90,7 @@ class Rows:
         cq_ok, self.cq = _ints(cell("current_quota"))
         self.ct = _index(cell("current_term"), cat.terms)
         start_ok, start = _dates(cell("current_start"))
+        self.start = start
         expires_ok, expires = _dates(cell("current_expires"))
         has_expires = self.given["current_expires"]
         self.expires = np.where(has_expires, expires, add_months(start, cat.months[self.ct]))
@@ -107,9 +111,9 @@ class Rows:
                 (self.ct >= 0) & (expires_ok | ~has_expires) & (self.expires > start),
                 ~self.given["current_term"] & ~has_expires,
             )
-            & ~self.given["current_paid"]
-            & ~self.given["current_purchased_at"]
         )
+        # paid and purchased_at describe the order an unsubscribe refunds; elsewhere they go to the single path
+        self.no_refund_fields = ~self.given["current_paid"] & ~self.given["current_purchased_at"]
         self.no_current = ~np.logical_or.reduce([self.given[n] for n in FIELDS if n.startswith("current_")])
         # the target
         self.te = _index(cell("target_edition"), EDITIONS)
@@ -269,7 +273,11 @@ class Rows:
         illustrative = np.zeros(n, dtype=bool)
         warnings = np.full(n, "disclaimer.not_accepted", dtype=object)
         renew = self._renew()
+        from ._batch_refund import unsubscribe
+
+        refund = unsubscribe(self)
         results = {
+            "unsubscribe": refund[:4],
             "purchase": self._purchase(),
             "upgrade": self._upgrade(),
             "increase_quota": self._increase_quota(),
@@ -278,6 +286,8 @@ class Rows:
         }
         for action, (valid, action_cents, action_expires, action_illustrative) in results.items():
             mine = self.base & (self.action == ACTIONS.index(action)) & valid
+            if action != "unsubscribe":
+                mine &= self.no_refund_fields
             done |= mine
             cents = np.where(mine, action_cents, cents)
             expires = np.where(mine, action_expires, expires)
@@ -287,4 +297,7 @@ class Rows:
         warnings = np.where(renewing & renew[4], warnings + ";lifecycle.grace", warnings)
         warnings = np.where(renewing & (self.cq < self.hosts), warnings + ";quota.below_hosts", warnings)
         warnings = np.where(illustrative, warnings + ";price.illustrative", warnings)
+        refunding = done & (self.action == ACTIONS.index("unsubscribe"))
+        warnings = np.where(refunding & refund[4], warnings + ";refund.full_refund_limit", warnings)
+        # money flows back: the total is the refund as a negative amount (0.00 when nothing comes back)
         return Priced(done=done, cents=cents, expires=expires, warnings=warnings.astype(object))
