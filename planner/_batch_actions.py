@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._batch import FIELDS, PACKAGE_PREFIXES
+from ._batch import FIELDS
+from ._batch_packages import Packages
 from ._batch_vector import (
     I64,
     OVERFLOW_GUARD,
@@ -57,14 +58,11 @@ class Rows:
         def cell(name: str) -> pa.Array:
             return arrays.get(name, empty)
 
-        def given(text: pa.Array) -> np.ndarray:
-            return _flags(pc.not_equal(text, ""))
-
+        given = self.given_text
         self.cell = cell
 
         self.given = {name: given(cell(name)) for name in FIELDS}
-        package_cells = [given(arrays[name]) for name in arrays if name.startswith(tuple(PACKAGE_PREFIXES))]
-        no_packages = ~np.logical_or.reduce(package_cells) if package_cells else np.ones(n, dtype=bool)
+        self.packages = Packages(self, arrays)
 
         self.today = today
         self.action = _index(cell("action"), ACTIONS)
@@ -80,7 +78,7 @@ class Rows:
             & hosts_ok
             & (self.hosts <= limits.hosts_max)
             & (on_ok | ~self.given["on"])
-            & no_packages
+            & self.packages.shape_ok
             & auto_ok
             & target_auto_ok
         )
@@ -120,6 +118,10 @@ class Rows:
         self.tm = _index(cell("target_billing_mode"), BILLING_MODES)
         self.tq_ok, self.tq = _ints(cell("target_quota"))
         self.tt = _index(cell("target_term"), cat.terms)
+
+    @staticmethod
+    def given_text(text: pa.Array) -> np.ndarray:
+        return _flags(pc.not_equal(text, ""))
 
     # -- lines ------------------------------------------------------------------------------------
     def term_line(self, item: np.ndarray, quantity: np.ndarray, term: np.ndarray) -> Result:
@@ -166,34 +168,36 @@ class Rows:
 
     # -- actions ----------------------------------------------------------------------------------
     def _purchase(self) -> Result:
-        te, tm = np.maximum(self.te, 0), np.maximum(self.tm, 0)
-        g = self.given
+        te, tm, pk = np.maximum(self.te, 0), np.maximum(self.tm, 0), self.packages
         valid = (
             self.no_current
+            & ~pk.any_current
             & (self.te >= 0)
             & (self.tm >= 0)
             & self.cat.mode_fits[te, tm]
             & self.cat.sells[self.region, te, tm]
             & self.tq_ok
             & self.quota_fits(self.tq)
-            & np.where(tm == YM, self.tt >= 0, ~g["target_term"] & ~self.target_auto)
+            & np.where(tm == YM, self.tt >= 0, ~self.given["target_term"] & ~self.target_auto)
+            & pk.target_ok(te, held=False)
         )
-        fits, cents, _, illustrative = self.term_line(te, self.tq, np.where(self.tt >= 0, self.tt, -1))
-        expires = add_months(self.on, self.cat.months[self.tt])
-        _, _, _, hourly_illustrative = self.hourly(te)
+        fits, cents, _, illustrative = self.term_line(te, self.tq, self.tt)
+        package_fits, package_cents, package_illustrative = pk.term_lines(self.tt)
+        hourly = self.hourly(te)[3] | pk.hourly_illustrative()
         ym = tm == YM
         return (
-            valid & np.where(ym, fits, True),
-            np.where(ym, cents, 0),
-            np.where(ym, expires, NO_DAY),
-            np.where(ym, illustrative, hourly_illustrative),
+            valid & np.where(ym, fits & package_fits, True),
+            np.where(ym, cents + package_cents, 0),
+            np.where(ym, add_months(self.on, self.cat.months[self.tt]), NO_DAY),
+            np.where(ym, illustrative | package_illustrative, hourly),
         )
 
     def _upgrade(self) -> Result:
-        g, ce, te = self.given, np.maximum(self.ce, 0), np.maximum(self.te, 0)
+        g, ce, te, pk = self.given, np.maximum(self.ce, 0), np.maximum(self.te, 0), self.packages
         quota = np.where(g["target_quota"], self.tq, self.cq)
         valid = (
             self.current_ok
+            & pk.current_ok(self.ce)
             & self.ym
             & (self.te >= 0)
             & (self.cat.rank[self.te] > self.cat.rank[self.ce])
@@ -204,15 +208,18 @@ class Rows:
             & (~g["target_quota"] | self.tq_ok)
             & np.where(self.ce == BASIC, quota == self.cq, quota >= self.cq)
             & self.quota_fits(quota)
+            & pk.target_ok(te, held=True)
         )
         fits, cents, expires, illustrative = self.change_line(te, ce, quota, self.cq)
-        return valid & fits, cents, expires, illustrative
+        package_fits, package_cents, package_illustrative = pk.change_lines()
+        return valid & fits & package_fits, cents + package_cents, expires, illustrative | package_illustrative
 
     def _increase_quota(self) -> Result:
-        g, ce = self.given, np.maximum(self.ce, 0)
+        g, ce, pk = self.given, np.maximum(self.ce, 0), self.packages
         coterminous = self.cat.catalog.quota_increase == "coterminous"
         valid = (
             self.current_ok
+            & pk.current_ok(self.ce)
             & (~g["target_edition"] | (self.te == self.ce))
             & (~g["target_billing_mode"] | (self.tm == self.cm))
             & self.tq_ok
@@ -223,36 +230,65 @@ class Rows:
                 (self.on <= self.expires) & coterminous & (~g["target_term"] | (self.tt == self.ct)),
                 ~g["target_term"],
             )
+            & pk.target_ok(self.ce, held=True)
         )
         fits, cents, expires, illustrative = self.change_line(ce, ce, self.tq, self.cq)
-        _, _, _, hourly_illustrative = self.hourly(ce)
+        package_fits, package_cents, package_illustrative = pk.change_lines()
+        hourly = self.hourly(ce)[3] | pk.hourly_illustrative()
+        return (
+            valid & np.where(self.ym, fits & package_fits, True),
+            np.where(self.ym, cents + package_cents, 0),
+            np.where(self.ym, expires, NO_DAY),
+            np.where(self.ym, illustrative | package_illustrative, hourly),
+        )
+
+    def _buy_package(self) -> Result:
+        g, ce, pk = self.given, np.maximum(self.ce, 0), self.packages
+        valid = (
+            self.current_ok
+            & pk.current_ok(self.ce)
+            & pk.any_target
+            & (~g["target_edition"] | (self.te == self.ce))
+            & (~g["target_billing_mode"] | (self.tm == self.cm))
+            & ~g["target_quota"]
+            & ~g["target_term"]
+            & (~self.ym | (self.on <= self.expires))
+            & pk.target_ok(self.ce, held=True)
+        )
+        fits, cents, illustrative = pk.change_lines()
+        del ce
         return (
             valid & np.where(self.ym, fits, True),
             np.where(self.ym, cents, 0),
-            np.where(self.ym, expires, NO_DAY),
-            np.where(self.ym, illustrative, hourly_illustrative),
+            np.where(self.ym, self.expires, NO_DAY),
+            np.where(self.ym, illustrative, pk.hourly_illustrative()),
         )
 
     def _renew(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        g, cat = self.given, self.cat.catalog
+        g, cat, pk = self.given, self.cat.catalog, self.packages
         changes = g["target_edition"] | g["target_billing_mode"] | g["target_quota"] | g["target_auto_renew"]
         new_expiry = add_months(self.expires, self.cat.months[self.tt])
         retention_ends = self.expires + (cat.grace_days + cat.retention_days)
         late = (self.on > self.expires) & (self.on <= retention_ends)
         valid = (
             self.current_ok
+            & pk.current_ok(self.ce)
             & self.ym
             & ~changes
+            & ~pk.any_target
             & (self.tt >= 0)
             & ((self.on <= self.expires) | (late & (new_expiry > self.on)))
         )
         fits, cents, _, illustrative = self.term_line(np.maximum(self.ce, 0), self.cq, self.tt)
-        return valid & fits, cents, new_expiry, illustrative, late
+        package_fits, package_cents, package_illustrative = pk.renewal_lines(self.tt)
+        return valid & fits & package_fits, cents + package_cents, new_expiry, illustrative | package_illustrative, late
 
     def _change_billing_mode(self) -> Result:
         g = self.given
         valid = (
             self.current_ok
+            & self.packages.current_ok(self.ce)
+            & ~self.packages.any_target
             & (self.ce == PROFESSIONAL)
             & (self.cm == PPU)
             & ~g["target_edition"]
@@ -266,38 +302,48 @@ class Rows:
         return valid & fits, cents, add_months(self.on, self.cat.months[self.tt]), illustrative
 
     def run(self) -> Priced:
-        n = self.n
+        from ._batch_refund import unsubscribe
+
+        n, pk = self.n, self.packages
         done = np.zeros(n, dtype=bool)
         cents = np.zeros(n, dtype=I64)
         expires = np.full(n, NO_DAY)
         illustrative = np.zeros(n, dtype=bool)
-        warnings = np.full(n, "disclaimer.not_accepted", dtype=object)
         renew = self._renew()
-        from ._batch_refund import unsubscribe
-
         refund = unsubscribe(self)
         results = {
-            "unsubscribe": refund[:4],
             "purchase": self._purchase(),
             "upgrade": self._upgrade(),
             "increase_quota": self._increase_quota(),
             "renew": renew[:4],
+            "buy_package": self._buy_package(),
             "change_billing_mode": self._change_billing_mode(),
+            "unsubscribe": refund[:4],
         }
+        mine: dict[str, np.ndarray] = {}
         for action, (valid, action_cents, action_expires, action_illustrative) in results.items():
-            mine = self.base & (self.action == ACTIONS.index(action)) & valid
+            rows = self.base & (self.action == ACTIONS.index(action)) & valid
             if action != "unsubscribe":
-                mine &= self.no_refund_fields
-            done |= mine
-            cents = np.where(mine, action_cents, cents)
-            expires = np.where(mine, action_expires, expires)
-            illustrative |= mine & action_illustrative
-        renewing = done & (self.action == ACTIONS.index("renew"))
-        # The order _Checker.renew warns in: the lifecycle first, then hosts beyond the quota.
-        warnings = np.where(renewing & renew[4], warnings + ";lifecycle.grace", warnings)
-        warnings = np.where(renewing & (self.cq < self.hosts), warnings + ";quota.below_hosts", warnings)
-        warnings = np.where(illustrative, warnings + ";price.illustrative", warnings)
-        refunding = done & (self.action == ACTIONS.index("unsubscribe"))
-        warnings = np.where(refunding & refund[4], warnings + ";refund.full_refund_limit", warnings)
-        # money flows back: the total is the refund as a negative amount (0.00 when nothing comes back)
+                rows &= self.no_refund_fields
+            else:
+                rows &= pk.current_ok(self.ce) & ~pk.any_target  # a package's own refund: the single path
+            mine[action] = rows
+            done |= rows
+            cents = np.where(rows, action_cents, cents)
+            expires = np.where(rows, action_expires, expires)
+            illustrative |= rows & action_illustrative
+        # Warnings in the order the single path gives them: the rules' (per action), then pricing's.
+        said = [
+            ("package.sizing", (mine["purchase"] & pk.sizing(held=False)) | ((mine["upgrade"] | mine["buy_package"]) & pk.sizing(held=True))),
+            ("lifecycle.grace", mine["renew"] & renew[4]),
+            ("quota.below_hosts", mine["renew"] & (self.cq < self.hosts)),
+            ("packages.unchanged_billing_mode", mine["change_billing_mode"] & pk.any_current),
+            ("unsubscribe.package", mine["unsubscribe"] & pk.kept_on_unsubscribe()),
+            ("refund.full_refund_limit", mine["unsubscribe"] & refund[4]),
+            ("price.illustrative", illustrative),
+        ]
+        warnings = np.full(n, "disclaimer.not_accepted", dtype=object)
+        for code, where in said:
+            warnings = np.where(where, warnings + ";" + code, warnings)
+        # money flows back on an unsubscribe: the total is the refund as a negative amount
         return Priced(done=done, cents=cents, expires=expires, warnings=warnings.astype(object))

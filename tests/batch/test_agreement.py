@@ -22,7 +22,13 @@ from planner._batch_frame import quote_columns
 CATALOG = planner.load_catalog()
 TODAY = date(2025, 3, 15)  # the day a row without `on` is priced
 TERMS = [t.code for t in CATALOG.terms]
-ALL_COLUMNS = [*FIELDS, "current_package_large_screen", "target_package_data_collection", "note"]
+PACKAGE_COLUMNS = [
+    "current_package_large_screen",
+    "current_package_data_collection",
+    "target_package_data_collection",
+    "target_package_large_screen",
+]
+ALL_COLUMNS = [*FIELDS, *PACKAGE_COLUMNS, "note"]
 
 days = st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 12, 31))
 odd = st.sampled_from(["", " ", "ten", "-1", "2024-02-30", "13m", "gold", "TRUE", "maybe"])
@@ -76,8 +82,10 @@ def rows(draw: st.DrawFn) -> dict[str, str]:
             row["current_paid"] = maybe(draw, draw(st.sampled_from(["120.00", "0", "2191.68"])))
             hour = draw(st.integers(0, 23))
             row["current_purchased_at"] = maybe(draw, f"{start.isoformat()}T{hour:02d}:00:00+08:00")
-        if sometimes(draw, 10):
+        if sometimes(draw, 6):
             row["current_package_large_screen"] = maybe(draw, 1)
+        if sometimes(draw, 6):
+            row["current_package_data_collection"] = maybe(draw, draw(st.sampled_from([5, 50])))
     else:
         row["on"] = "" if sometimes(draw, 5) else maybe(draw, draw(days))
     target = draw(st.sampled_from(["none", "edition", "quota", "term", "mode", "all", "none"]))
@@ -91,8 +99,10 @@ def rows(draw: st.DrawFn) -> dict[str, str]:
         row["target_term"] = maybe(draw, draw(st.sampled_from(TERMS)))
     if sometimes(draw, 5):
         row["target_auto_renew"] = draw(st.sampled_from(["true", "false", "yes"]))
-    if action == "buy_package" or sometimes(draw, 20):
+    if action == "buy_package" or sometimes(draw, 8):
         row["target_package_data_collection"] = maybe(draw, draw(st.sampled_from([5, 10, 7, 600])))
+    if sometimes(draw, 8):
+        row["target_package_large_screen"] = maybe(draw, draw(st.sampled_from([1, 2])))
     return row
 
 
