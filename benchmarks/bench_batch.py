@@ -49,7 +49,9 @@ def measure(rows: int = ROWS) -> list[Row]:
     frame = mixed_rows(rows)
     sample = frame.sample(min(SINGLE_SAMPLE, rows), random_state=1).to_dict("records")
     single = single_path_seconds_per_row(sample, catalog)
-    out: list[Row] = [Row(f"single path: planner.quote, {len(sample):,} of the rows", len(sample), single * len(sample))]
+    out: list[Row] = [
+        Row(f"single path: planner.quote, {len(sample):,} of the rows", len(sample), single * len(sample))
+    ]
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "in.csv", Path(folder) / "out.csv"
         pacsv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), source)
@@ -59,7 +61,9 @@ def measure(rows: int = ROWS) -> list[Row]:
         out.append(Row(f"price_frame in memory, {rows:,} mixed rows", rows, in_memory, None, single * rows / in_memory))
         wall, peak = run_command([sys.executable, "-m", "planner", "batch", str(source), "-o", str(target)])
         size = source.stat().st_size / 2**20
-        out.append(Row(f"planner batch CSV → CSV ({size:,.0f} MiB in), {rows:,} rows", rows, wall, peak, single * rows / wall))
+        out.append(
+            Row(f"planner batch CSV → CSV ({size:,.0f} MiB in), {rows:,} rows", rows, wall, peak, single * rows / wall)
+        )
     return out
 
 

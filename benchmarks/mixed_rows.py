@@ -60,9 +60,7 @@ def mixed_rows(n: int, *, seed: int = 7, invalid: float = 0.05) -> pd.DataFrame:
     cols["current_auto_renew"] = np.where(has_current, np.where(rng.random(n) < 0.3, "true", "false"), "")
     unsubscribe = action == "unsubscribe"
     cols["current_paid"] = np.where(unsubscribe, _text(quota * 22), "")
-    cols["current_purchased_at"] = np.where(
-        unsubscribe, (_day_text(start) + "T10:00:00+08:00").astype(object), ""
-    )
+    cols["current_purchased_at"] = np.where(unsubscribe, (_day_text(start) + "T10:00:00+08:00").astype(object), "")
     new_term = TERMS[rng.integers(0, len(TERMS), n)].astype(object)
     purchase = action == "purchase"
     cols["target_edition"] = np.where(purchase, edition, np.where(action == "upgrade", "professional", ""))
@@ -72,9 +70,7 @@ def mixed_rows(n: int, *, seed: int = 7, invalid: float = 0.05) -> pd.DataFrame:
     more = quota + rng.integers(1, 50, n)
     cols["target_quota"] = np.where(purchase, _text(quota), np.where(action == "increase_quota", _text(more), ""))
     cols["target_term"] = np.where(np.isin(action, ["purchase", "renew", "change_billing_mode"]), new_term, "")
-    cols["target_package_data_collection"] = np.where(
-        action == "buy_package", _text(5 * rng.integers(1, 20, n)), ""
-    )
+    cols["target_package_data_collection"] = np.where(action == "buy_package", _text(5 * rng.integers(1, 20, n)), "")
     # the invalid share: one broken cell each
     broken = rng.random(n) < invalid
     which = BROKEN[rng.integers(0, len(BROKEN), n)]

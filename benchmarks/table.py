@@ -37,9 +37,7 @@ class Row:
 
 
 def print_table(rows: list[Row], notes: list[str] | None = None) -> None:
-    table = Table(
-        title=f"planner on {platform.machine()}, {os.cpu_count()} cores / Python {platform.python_version()}"
-    )
+    table = Table(title=f"planner on {platform.machine()}, {os.cpu_count()} cores / Python {platform.python_version()}")
     for column in COLUMNS:
         table.add_column(column, justify="left" if column == "what" else "right")
     for row in rows:

@@ -19,10 +19,10 @@ from ._batch import FIELDS
 from ._batch_packages import Packages
 from ._batch_vector import (
     I64,
+    NO_DAY,
     OVERFLOW_GUARD,
     PPU,
     WORK_PLACES,
-    NO_DAY,
     YM,
     Priced,
     _bools,
@@ -134,7 +134,8 @@ class Rows:
         scale = places + cat.f
         size = unit.astype(float) * quantity * cat.count[term] * cat.factor[term] * 10.0 ** np.maximum(0, 8 - scale)
         illustrative = cat.illustrative[self.region, item, YM] | (cat.discount_warns[term] & (unit > 0))
-        return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), NO_DAY, illustrative
+        no_expiry = np.full(self.n, NO_DAY)  # a term line's expiry is the action's to say
+        return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), no_expiry, illustrative
 
     def change_line(self, item: np.ndarray, old_item: np.ndarray, quantity: np.ndarray, old: np.ndarray) -> Result:
         """(new configuration − old) × remaining period × discount: ``_Pricer.change_line``."""
@@ -243,7 +244,7 @@ class Rows:
         )
 
     def _buy_package(self) -> Result:
-        g, ce, pk = self.given, np.maximum(self.ce, 0), self.packages
+        g, pk = self.given, self.packages
         valid = (
             self.current_ok
             & pk.current_ok(self.ce)
@@ -256,7 +257,6 @@ class Rows:
             & pk.target_ok(self.ce, held=True)
         )
         fits, cents, illustrative = pk.change_lines()
-        del ce
         return (
             valid & np.where(self.ym, fits, True),
             np.where(self.ym, cents, 0),
@@ -334,7 +334,11 @@ class Rows:
             illustrative |= rows & action_illustrative
         # Warnings in the order the single path gives them: the rules' (per action), then pricing's.
         said = [
-            ("package.sizing", (mine["purchase"] & pk.sizing(held=False)) | ((mine["upgrade"] | mine["buy_package"]) & pk.sizing(held=True))),
+            (
+                "package.sizing",
+                (mine["purchase"] & pk.sizing(held=False))
+                | ((mine["upgrade"] | mine["buy_package"]) & pk.sizing(held=True)),
+            ),
             ("lifecycle.grace", mine["renew"] & renew[4]),
             ("quota.below_hosts", mine["renew"] & (self.cq < self.hosts)),
             ("packages.unchanged_billing_mode", mine["change_billing_mode"] & pk.any_current),
@@ -342,8 +346,16 @@ class Rows:
             ("refund.full_refund_limit", mine["unsubscribe"] & refund[4]),
             ("price.illustrative", illustrative),
         ]
-        warnings = np.full(n, "disclaimer.not_accepted", dtype=object)
-        for code, where in said:
-            warnings = np.where(where, warnings + ";" + code, warnings)
+        # One bit a code; each combination's text is written once, then looked up (no string work per row).
+        bits = np.zeros(n, dtype=I64)
+        for i, (_, where) in enumerate(said):
+            bits |= where.astype(I64) << i
+        texts = np.array(
+            [
+                ";".join(["disclaimer.not_accepted"] + [code for i, (code, _) in enumerate(said) if combo >> i & 1])
+                for combo in range(1 << len(said))
+            ],
+            dtype=object,
+        )
         # money flows back on an unsubscribe: the total is the refund as a negative amount
-        return Priced(done=done, cents=cents, expires=expires, warnings=warnings.astype(object))
+        return Priced(done=done, cents=cents, expires=expires, warnings=texts[bits])

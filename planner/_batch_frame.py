@@ -77,7 +77,8 @@ def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = N
     cells = {name: text.iloc[rest].to_numpy(dtype=object) for name, text in texts.items()}
     for j, i in enumerate(rest):
         row = {name: values[j] for name, values in cells.items()}
-        ok[i], total[i], expires[i], errors[i], warnings[i] = quote_columns(quote(request_of_row(row), catalog, today=day))
+        result = quote(request_of_row(row), catalog, today=day)
+        ok[i], total[i], expires[i], errors[i], warnings[i] = quote_columns(result)
     out = frame.copy()
     out["ok"] = ok
     out["total"] = total

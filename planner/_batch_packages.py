@@ -98,9 +98,9 @@ class Packages:
             warn |= column.given & (total < hint)
         return warn
 
-    def _sum(self, lines: list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]]) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray
-    ]:
+    def _sum(
+        self, lines: list[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         fits = np.ones(self.rows.n, dtype=bool)
         cents = np.zeros(self.rows.n, dtype=I64)
         illustrative = np.zeros(self.rows.n, dtype=bool)

@@ -248,9 +248,7 @@ class _Catalogue:
         self.months = np.array([t.months for t in catalog.terms] + [0], dtype=I64)
         self.yearly = np.array([t.unit == "year" for t in catalog.terms] + [False])
         self.count = np.array([t.count for t in catalog.terms] + [0], dtype=I64)
-        self.factor = np.array(
-            [int(catalog.discount(t).scaleb(self.f)) for t in catalog.terms] + [0], dtype=I64
-        )
+        self.factor = np.array([int(catalog.discount(t).scaleb(self.f)) for t in catalog.terms] + [0], dtype=I64)
         self.discount_warns = np.array(
             [catalog.discount_illustrative and catalog.discount(t) != 1 for t in catalog.terms] + [False]
         )

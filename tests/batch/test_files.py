@@ -140,10 +140,22 @@ def test_bad_rows_get_their_codes_and_the_rest_go_on(tmp_path: Path) -> None:
     source, out = tmp_path / "in.csv", tmp_path / "out.csv"
     with source.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["region", "hosts", "action", "on", "target_edition", "target_billing_mode", "target_quota",
-                         "target_term", "note"])
-        writer.writerow(["cn-north-4", "120", "purchase", "2024-06-18", "professional", "yearly_monthly", "150", "1m",
-                         "a, b"])
+        writer.writerow(
+            [
+                "region",
+                "hosts",
+                "action",
+                "on",
+                "target_edition",
+                "target_billing_mode",
+                "target_quota",
+                "target_term",
+                "note",
+            ]
+        )
+        writer.writerow(
+            ["cn-north-4", "120", "purchase", "2024-06-18", "professional", "yearly_monthly", "150", "1m", "a, b"]
+        )
         writer.writerow(["mars-1", "ten", "purchase", "2024-06-18", "gold", "yearly_monthly", "0", "13m", ""])
         writer.writerow(["cn-north-4", "10", "purchase", "", "standard", "yearly_monthly", "10", "1y", ""])
 
