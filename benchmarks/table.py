@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.table import Table
 
-COLUMNS = ("what", "runs / rows", "wall (s)", "per run (ms)", "per second", "peak MiB", "vs single path")
+COLUMNS = ("what", "runs / rows", "wall (s)", "cpu (s)", "per run (ms)", "per second", "peak MiB", "vs single path")
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,15 @@ class Row:
     count: int
     wall: float  # seconds for all `count`
     peak_mib: float | None = None
-    vs_single: float | None = None  # how many times faster per row than planner.quote
+    vs_single: float | None = None  # how many times faster per row than planner.quote (by wall time)
+    cpu: float | None = None  # CPU seconds (user + system): what wall time would be on an idle machine
 
     def cells(self) -> tuple[str, ...]:
         return (
             self.what,
             f"{self.count:,}",
             f"{self.wall:.2f}",
+            "" if self.cpu is None else f"{self.cpu:.2f}",
             f"{self.wall / self.count * 1000:.4f}",
             f"{self.count / self.wall:,.0f}",
             "" if self.peak_mib is None else f"{self.peak_mib:,.0f}",

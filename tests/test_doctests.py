@@ -12,6 +12,7 @@ MODULES = [
     "planner._catalog",
     "planner._request",
     "planner._quote",
+    "planner._batch",
 ]
 
 

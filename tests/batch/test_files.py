@@ -167,3 +167,17 @@ def test_bad_rows_get_their_codes_and_the_rest_go_on(tmp_path: Path) -> None:
     assert got[1]["errors"] == "hosts.invalid;region.unknown" and got[1]["total"] == ""
     assert got[2]["total"] == "219.12"  # `on` empty: priced today, like `planner quote`
     assert oct(out.stat().st_mode & 0o777) == "0o644"
+
+
+def test_the_readme_shows_what_batch_writes_for_the_example(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("| name | action | ok | total | expires | errors | warnings |")
+    lines = readme[start:].split("\n\n", 1)[0].splitlines()
+    shown = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+    out = tmp_path / "priced.csv"
+
+    assert run("batch", Path(__file__).resolve().parents[2] / "examples" / "batch.csv", "-o", out) == 0
+
+    written = list(csv.DictReader(out.open(newline="")))
+    columns = ["name", "action", "ok", "total", "expires", "errors", "warnings"]
+    assert shown == [[row[c] for c in columns] for row in written]
