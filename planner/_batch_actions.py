@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -32,7 +31,6 @@ from ._batch_vector import (
     _index,
     _ints,
     add_months,
-    arrow,
     day_number,
     remaining_months,
     remaining_years,
@@ -48,11 +46,10 @@ Result = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class Rows:
     """One chunk's cells parsed once; the rules and prices of each action read them."""
 
-    def __init__(self, texts: dict[str, pd.Series], n: int, cat: _Catalogue, today: date) -> None:
+    def __init__(self, arrays: dict[str, pa.Array], n: int, cat: _Catalogue, today: date) -> None:
         self.n, self.cat = n, cat
         limits = cat.catalog.limits
         self.qmin, self.qmax = limits.quota_min, limits.quota_max
-        arrays = {name: arrow(text) for name, text in texts.items()}
         empty = pa.array([""] * n, pa.large_string())
 
         def cell(name: str) -> pa.Array:
@@ -301,53 +298,29 @@ class Rows:
         fits, cents, _, illustrative = self.term_line(np.full(self.n, PROFESSIONAL), self.cq, self.tt)
         return valid & fits, cents, add_months(self.on, self.cat.months[self.tt]), illustrative
 
-    def run(self) -> Priced:
+    def run(self, action: str) -> Priced:
+        """Price this chunk's rows, every one of which asks for ``action``."""
         from ._batch_refund import unsubscribe
 
-        n, pk = self.n, self.packages
-        done = np.zeros(n, dtype=bool)
-        cents = np.zeros(n, dtype=I64)
-        expires = np.full(n, NO_DAY)
-        illustrative = np.zeros(n, dtype=bool)
-        renew = self._renew()
-        refund = unsubscribe(self)
-        results = {
-            "purchase": self._purchase(),
-            "upgrade": self._upgrade(),
-            "increase_quota": self._increase_quota(),
-            "renew": renew[:4],
-            "buy_package": self._buy_package(),
-            "change_billing_mode": self._change_billing_mode(),
-            "unsubscribe": refund[:4],
-        }
-        mine: dict[str, np.ndarray] = {}
-        for action, (valid, action_cents, action_expires, action_illustrative) in results.items():
-            rows = self.base & (self.action == ACTIONS.index(action)) & valid
-            if action != "unsubscribe":
-                rows &= self.no_refund_fields
-            else:
-                rows &= pk.current_ok(self.ce) & ~pk.any_target  # a package's own refund: the single path
-            mine[action] = rows
-            done |= rows
-            cents = np.where(rows, action_cents, cents)
-            expires = np.where(rows, action_expires, expires)
-            illustrative |= rows & action_illustrative
-        # Warnings in the order the single path gives them: the rules' (per action), then pricing's.
-        said = [
-            (
-                "package.sizing",
-                (mine["purchase"] & pk.sizing(held=False))
-                | ((mine["upgrade"] | mine["buy_package"]) & pk.sizing(held=True)),
-            ),
-            ("lifecycle.grace", mine["renew"] & renew[4]),
-            ("quota.below_hosts", mine["renew"] & (self.cq < self.hosts)),
-            ("packages.unchanged_billing_mode", mine["change_billing_mode"] & pk.any_current),
-            ("unsubscribe.package", mine["unsubscribe"] & pk.kept_on_unsubscribe()),
-            ("refund.full_refund_limit", mine["unsubscribe"] & refund[4]),
-            ("price.illustrative", illustrative),
-        ]
+        pk = self.packages
+        said: list[tuple[str, np.ndarray]] = []  # warnings in the order the single path gives them
+        if action == "renew":
+            valid, cents, expires, illustrative, late = self._renew()
+            said += [("lifecycle.grace", late), ("quota.below_hosts", self.cq < self.hosts)]
+        elif action == "unsubscribe":
+            valid, cents, expires, illustrative, full = unsubscribe(self)
+            valid = valid & pk.current_ok(self.ce) & ~pk.any_target  # a package's own refund: the single path
+            said += [("unsubscribe.package", pk.kept_on_unsubscribe()), ("refund.full_refund_limit", full)]
+        else:
+            valid, cents, expires, illustrative = getattr(self, f"_{action}")()
+            if action in ("purchase", "upgrade", "buy_package"):
+                said.append(("package.sizing", pk.sizing(held=action != "purchase")))
+            elif action == "change_billing_mode":
+                said.append(("packages.unchanged_billing_mode", pk.any_current))
+        said.append(("price.illustrative", illustrative))
+        done = self.base & valid & (self.no_refund_fields if action != "unsubscribe" else True)
         # One bit a code; each combination's text is written once, then looked up (no string work per row).
-        bits = np.zeros(n, dtype=I64)
+        bits = np.zeros(self.n, dtype=I64)
         for i, (_, where) in enumerate(said):
             bits |= where.astype(I64) << i
         texts = np.array(
@@ -358,4 +331,9 @@ class Rows:
             dtype=object,
         )
         # money flows back on an unsubscribe: the total is the refund as a negative amount
-        return Priced(done=done, cents=cents, expires=expires, warnings=texts[bits])
+        return Priced(
+            done=done,
+            cents=np.where(done, cents, 0),
+            expires=np.where(done, expires, NO_DAY),
+            warnings=texts[bits],
+        )

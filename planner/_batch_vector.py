@@ -257,8 +257,30 @@ class _Catalogue:
 
 
 def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) -> Priced:
-    """Price the rows the engine can prove valid; see the module's docstring."""
-    from ._batch_actions import Rows
+    """Price the rows the engine can prove valid; see the module's docstring.
 
-    rows = Rows(texts, n, _Catalogue(catalog), today)
-    return rows.run()
+    Rows are grouped by action first, so that each action's rules and prices run over its own rows only.
+    """
+    from ._batch_actions import Rows
+    from ._request import ACTIONS
+
+    cat = _Catalogue(catalog)
+    arrays = {name: arrow(text) for name, text in texts.items()}
+    out = Priced(
+        done=np.zeros(n, dtype=bool),
+        cents=np.zeros(n, dtype=I64),
+        expires=np.full(n, NO_DAY, dtype=I64),
+        warnings=np.full(n, "", dtype=object),
+    )
+    action = _index(arrays["action"], ACTIONS) if "action" in arrays else np.full(n, -1, dtype=I64)
+    for number, name in enumerate(ACTIONS):
+        where = np.flatnonzero(action == number)
+        if not len(where):
+            continue
+        picked = pa.array(where)
+        part = Rows({column: array.take(picked) for column, array in arrays.items()}, len(where), cat, today).run(name)
+        out.done[where] = part.done
+        out.cents[where] = part.cents
+        out.expires[where] = part.expires
+        out.warnings[where] = part.warnings
+    return out
