@@ -66,6 +66,8 @@ class Priced:
 def arrow(text: pd.Series) -> pa.Array:
     """A text column as an Arrow array (no copy for pandas' Arrow-backed text)."""
     array = pa.array(text, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
     return array.cast(pa.large_string()) if array.type != pa.large_string() else array
 
 
