@@ -22,7 +22,7 @@ class Row:
     count: int
     wall: float  # seconds for all `count`
     peak_mib: float | None = None
-    vs_single: float | None = None  # how many times faster per row than planner.quote (by wall time)
+    vs_single: float | None = None  # how many times less CPU per row than planner.quote
     cpu: float | None = None  # CPU seconds (user + system): what wall time would be on an idle machine
 
     def cells(self) -> tuple[str, ...]:

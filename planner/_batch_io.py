@@ -2,8 +2,9 @@
 
 CSV or Parquet by the file name (``.parquet``/``.pq``), read in chunks (pandas' C reader for CSV, pyarrow
 for Parquet) and written with pyarrow, so that memory stays bounded whatever the file's length; CSV cells
-are read as text, so every input column is written back exactly as it came. The output is written to a temporary file beside OUT and renamed into
-place only when every row is priced: a failure leaves no half-written file.
+are read as text, so every input column is written back exactly as it came. The output is written to a
+temporary file beside OUT and renamed into place only when every row is priced: a failure leaves no
+half-written file.
 """
 
 from __future__ import annotations
