@@ -33,7 +33,7 @@ class Row:
             "" if self.cpu is None else f"{self.cpu:.2f}",
             f"{self.wall / self.count * 1000:.4f}",
             f"{self.count / self.wall:,.0f}",
-            "" if self.peak_mib is None else f"{self.peak_mib:,.0f}",
+            "" if self.peak_mib is None else f"{self.peak_mib:,.{1 if self.peak_mib < 10 else 0}f}",
             "" if self.vs_single is None else f"{self.vs_single:,.0f}×",
         )
 
