@@ -53,13 +53,15 @@ def quote_columns(result: Quote) -> tuple[str, str, str, str, str]:
     return ("true" if result.ok else "false", total, expires, codes(result.errors), codes(result.warnings))
 
 
+def _text(column: pd.Series) -> pd.Series:
+    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+        return column.reset_index(drop=True)  # text already (a CSV's cells): no copy
+    return column.astype("str").fillna("").reset_index(drop=True)
+
+
 def _texts(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """The request columns as text: typed (Parquet) columns as their text, a missing value as empty."""
-    return {
-        str(name): frame[name].astype("str").fillna("").reset_index(drop=True)
-        for name in frame.columns
-        if is_request_column(str(name))
-    }
+    return {str(name): _text(frame[name]) for name in frame.columns if is_request_column(str(name))}
 
 
 def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = None) -> pd.DataFrame:

@@ -181,3 +181,18 @@ def test_the_readme_shows_what_batch_writes_for_the_example(tmp_path: Path) -> N
     written = list(csv.DictReader(out.open(newline="")))
     columns = ["name", "action", "ok", "total", "expires", "errors", "warnings"]
     assert shown == [[row[c] for c in columns] for row in written]
+
+
+def test_csv_pieces_end_on_records_even_with_quoted_line_breaks(tmp_path: Path) -> None:
+    from planner._batch_io import _csv_chunks
+
+    rows = mixed_rows(500, seed=5)
+    rows["account"] = [f'line one\nline "two", {i}' if i % 7 == 0 else f"acct {i}" for i in range(len(rows))]
+    source = tmp_path / "in.csv"
+    rows.to_csv(source, index=False)
+
+    with source.open("rb") as handle:
+        chunks = list(_csv_chunks(source, handle, block_bytes=4096))  # many pieces, cut mid-file
+
+    assert len(chunks) > 5
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), rows, check_dtype=False)
