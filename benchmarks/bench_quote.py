@@ -1,19 +1,18 @@
 """How fast the core prices: quotes per second per action, the options ranking, and peak memory.
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_quote.py``). Prints a table; asserts nothing.
+Run: ``make bench`` (all benchmarks, one table) or ``.venv/bin/python benchmarks/bench_quote.py``.
+Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
 
 import json
-import platform
 import time
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
+from table import Row, print_table
 
 import planner
 
@@ -92,35 +91,34 @@ def timed(fn, seconds: float = 1.0) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
-def main() -> None:
+def measure() -> list[Row]:
+    """The core's rows of the shared table (benchmarks/table.py)."""
     catalog = planner.load_catalog()
-    table = Table(title=f"planner core on {platform.machine()} / Python {platform.python_version()}")
-    for column in ("what", "runs", "per run (ms)", "per second"):
-        table.add_column(column, justify="left" if column == "what" else "right")
+    rows = []
     for name, request in REQUESTS.items():
         count, elapsed = timed(lambda r=request: planner.quote(r, catalog))
-        table.add_row(f"quote: {name}", str(count), f"{elapsed / count * 1000:.3f}", f"{count / elapsed:,.0f}")
+        rows.append(Row(f"quote: {name}", count, elapsed))
     for hosts, growth in ((120, Decimal(0)), (5000, Decimal(3))):
         count, elapsed = timed(
             lambda h=hosts, g=growth: planner.options(catalog, region="cn-north-4", hosts=h, growth_pct=g), 2.0
         )
-        table.add_row(
-            f"options: {hosts} hosts, {growth}%/month, 36 m",
-            str(count),
-            f"{elapsed / count * 1000:.1f}",
-            f"{count / elapsed:,.1f}",
-        )
+        rows.append(Row(f"options: {hosts} hosts, {growth}%/month, 36 m", count, elapsed))
     count, elapsed = timed(lambda: planner.load_catalog(), 1.0)
-    table.add_row("load + validate catalog", str(count), f"{elapsed / count * 1000:.2f}", f"{count / elapsed:,.0f}")
+    rows.append(Row("load + validate catalog", count, elapsed))
     tracemalloc.start()
+    start = time.perf_counter()
     for _ in range(1000):
         planner.quote(SEED, catalog)
     planner.options(catalog, region="cn-north-4", hosts=5000, growth_pct=Decimal(3))
+    elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    console = Console(width=120)
-    console.print(table)
-    console.print(f"peak traced memory for 1,000 quotes + one options run: {peak / 1024 / 1024:.1f} MiB")
+    rows.append(Row("1,000 quotes + one options run (traced peak)", 1000, elapsed, peak / 2**20))
+    return rows
+
+
+def main() -> None:
+    print_table(measure())
 
 
 if __name__ == "__main__":

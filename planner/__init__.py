@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {
     "ACTIONS": "_actions",
+    "price_frame": "_batch",
     "Action": "_actions",
     "Catalog": "_catalog",
     "Edition": "_catalog",
@@ -100,6 +101,7 @@ __all__ = [
     "load_catalog",
     "options",
     "parse_request",
+    "price_frame",
     "quote",
     "read_json_file",
     "remaining_months",
@@ -126,6 +128,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from ._actions import ACTIONS, Action
+    from ._batch import price_frame
     from ._catalog import Catalog, Edition, Limits, Package, Price, Region, load_catalog
     from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
     from ._domain import BILLING_MODES, EDITIONS, ActionName, BillingMode, EditionName

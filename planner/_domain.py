@@ -14,6 +14,16 @@ ActionName = Literal[
 ]
 
 EDITIONS: tuple[EditionName, ...] = ("basic", "standard", "professional")
+#: The actions of SPEC B2, in the order a form offers them (the registry, ``planner.ACTIONS``, holds each).
+ACTION_NAMES: tuple[ActionName, ...] = (
+    "purchase",
+    "upgrade",
+    "increase_quota",
+    "renew",
+    "buy_package",
+    "change_billing_mode",
+    "unsubscribe",
+)
 BILLING_MODES: tuple[BillingMode, ...] = ("yearly_monthly", "pay_per_use")
 
 #: Billing modes each edition exists in at all [C: Billing Overview; SPEC A1].

@@ -154,6 +154,17 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from ._batch_io import run_batch  # pandas and pyarrow load only for this command
+
+    summary = run_batch(args.input, args.output, _catalog(args))
+    print(
+        f"{args.output}: {summary.rows:,} rows priced, {summary.ok:,} ok, {summary.invalid:,} with rule errors "
+        "(see the errors column)"
+    )
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from . import _app  # the app's dependencies load only for this command
 
@@ -193,6 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("order", metavar="ORDER.json")
     catalog_option(p)
     p.set_defaults(run=cmd_verify)
+
+    p = sub.add_parser("batch", help="price many requests at once: one a row of a CSV or Parquet file")
+    p.add_argument("input", metavar="IN.csv", help="one request a row (SPEC B7 columns); .parquet for Parquet")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the rows with their prices added")
+    catalog_option(p)
+    p.set_defaults(run=cmd_batch)
 
     p = sub.add_parser("catalog", help="price catalogs")
     catalog_sub = p.add_subparsers(dest="catalog_command", required=True, parser_class=_Parser)

@@ -15,6 +15,7 @@ MODULES = [
     "planner._actions",
     "planner._settings",
     "planner._limits",
+    "planner._batch",
 ]
 
 

@@ -53,6 +53,7 @@ EXPECTED = {
     "load_catalog",
     "options",
     "parse_request",
+    "price_frame",
     "quote",
     "read_json_file",
     "remaining_months",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._domain import ACTION_NAMES
 from ._base import TARGET_FIELDS, Action
 from .buy_package import BuyPackage
 from .change_billing_mode import ChangeBillingMode
@@ -34,5 +35,8 @@ ACTIONS: dict[str, Action[Any]] = {
         Unsubscribe(),
     )
 }
+
+if tuple(ACTIONS) != ACTION_NAMES:  # the closed set and the registry name the same actions, in one order
+    raise ImportError(f"the action registry {tuple(ACTIONS)} is not {ACTION_NAMES}")
 
 __all__ = ["ACTIONS", "TARGET_FIELDS", "Action"]

@@ -1,0 +1,288 @@
+"""Vectorised pricing over whole columns, in exact integers (SPEC A4–A6, B7).
+
+A row is priced here only when every one of its cells has the plain shape (``120``, ``2024-06-18``, a
+term code of the catalog…) *and* it breaks none of the rules of :mod:`planner._rules` for its action;
+every other row is left to the single path (``done`` false). The predicate is deliberately narrower than
+the rules: a row it is unsure about costs time, never a wrong answer.
+
+Money is integer minor units; prices are scaled integers (10^p for the catalog's most precise price),
+remaining periods are integers at 8 places rounded half-up exactly as :func:`planner.remaining_period`
+(rational sums over a common denominator), and each amount goes through the same two steps as
+``_Pricer.add``: the working precision (8 places, half up), then the catalog's cut to cents.
+Binary floats appear in one place only: an overflow guard that sends huge products to the single path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ._catalog import Catalog
+from ._domain import BILLING_MODES, EDITION_BILLING_MODES, EDITIONS
+from ._request import FIRST_DAY, LAST_DAY
+
+I64 = np.int64
+WORK_PLACES = 8
+#: lcm(28, 29, 30, 31): every month length divides it, so a remaining period is one exact fraction.
+MONTH_LCM = 377_580
+#: Products that could come near 2^63 go to the single path (Decimal) instead.
+OVERFLOW_GUARD = 2.0**62
+YM, PPU = BILLING_MODES.index("yearly_monthly"), BILLING_MODES.index("pay_per_use")
+
+
+@dataclass
+class Priced:
+    """What the engine priced: ``done`` rows have ``cents``, ``expires`` (a day number, or NO_DAY) and
+    ``warnings``."""
+
+    done: np.ndarray
+    cents: np.ndarray
+    expires: np.ndarray
+    warnings: np.ndarray
+
+    def total_text(self) -> np.ndarray:
+        value = np.abs(self.cents)
+        text = (
+            np.where(self.cents < 0, "-", "")
+            + pd.Series(value // 100).astype("str").to_numpy(dtype=object)
+            + "."
+            + pd.Series(value % 100).astype("str").str.zfill(2).to_numpy(dtype=object)
+        )
+        return np.where(self.done, text, "").astype(object)
+
+    def expires_text(self) -> np.ndarray:
+        dated = self.done & (self.expires != NO_DAY)
+        days = np.where(dated, self.expires, 0).astype("datetime64[D]")
+        return np.where(dated, np.datetime_as_string(days, unit="D").astype(object), "").astype(object)
+
+
+# -- cells ------------------------------------------------------------------------------------------
+def arrow(text: pd.Series) -> pa.Array:
+    """A text column as an Arrow array (no copy for pandas' Arrow-backed text)."""
+    array = pa.array(text, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string()) if array.type != pa.large_string() else array
+
+
+def _index(text: pa.Array, choices: Sequence[str]) -> np.ndarray:
+    """Position of each cell in ``choices``, -1 when it is not exactly one of them."""
+    found = pc.index_in(text, value_set=pa.array(list(choices), pa.large_string()))
+    return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=I64)
+
+
+def _flags(values: pa.Array) -> np.ndarray:
+    return np.asarray(values.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _ints(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers written plainly (``120``; at most 9 digits): anything else is the single path's."""
+    ok = pc.match_substring_regex(text, r"^[0-9]{1,9}$")
+    values = pc.cast(pc.if_else(ok, text, "0"), pa.int64())
+    return _flags(ok), np.asarray(values.to_numpy(zero_copy_only=False), dtype=I64)
+
+
+def _dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """ISO dates (``2024-06-18``) that exist and lie in [FIRST_DAY, LAST_DAY], as day numbers."""
+    shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    plain = pc.if_else(shaped, text, "2000-01-01")
+
+    def part(begin: int, end: int) -> np.ndarray:
+        digits = pc.utf8_slice_codeunits(plain, begin, end)
+        return np.asarray(pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False), dtype=I64)
+
+    year, month, day = part(0, 4), part(5, 7), part(8, 10)
+    ok = _flags(shaped) & (month >= 1) & (month <= 12) & (day >= 1)
+    ok &= day <= month_days(year, np.clip(month, 1, 12))
+    days = days_from_civil(year, np.clip(month, 1, 12), day)
+    ok &= (days >= day_number(FIRST_DAY)) & (days <= day_number(LAST_DAY))
+    return ok, np.where(ok, days, day_number(FIRST_DAY))
+
+
+def _bools(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(empty or a boolean word, true) — the words :func:`planner._batch.request_of_row` reads."""
+    lower = pc.utf8_lower(text)
+    true = _flags(pc.is_in(lower, value_set=pa.array(["true", "yes", "1"], pa.large_string())))
+    false = _flags(pc.is_in(lower, value_set=pa.array(["false", "no", "0", ""], pa.large_string())))
+    return true | false, true
+
+
+# -- calendars (planner._dates, over columns of day numbers: days since 1970-01-01) ----------------------
+#: A row without a date (pay-per-use has no expiry).
+NO_DAY = np.iinfo(I64).min
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=I64)
+
+
+def day_number(day: date) -> int:
+    return (day - date(1970, 1, 1)).days
+
+
+def is_leap(year: np.ndarray) -> np.ndarray:
+    return (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+
+
+def month_days(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    return _MONTH_DAYS[month] + ((month == 2) & is_leap(year))
+
+
+def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Day number of a proleptic Gregorian date (H. Hinnant's ``days_from_civil``)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of day numbers (H. Hinnant's ``civil_from_days``)."""
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = mp + np.where(mp < 10, 3, -9)
+    return yoe + era * 400 + (month <= 2), month, day
+
+
+def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """``relativedelta`` month arithmetic: the same day ``months`` later, clamped to the month's end."""
+    year, month, day = civil_from_days(days)
+    index = year * 12 + month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    return days_from_civil(year, month, np.minimum(day, month_days(year, month)))
+
+
+def remaining_months(change: np.ndarray, expires: np.ndarray) -> np.ndarray:
+    """Σ days in each month after ``change`` up to ``expires`` ÷ the month's days, ×10^8, half up."""
+    first_year, first_month, first_day = civil_from_days(change + 1)
+    last_year, last_month, last_day = civil_from_days(expires)
+    first_len, last_len = month_days(first_year, first_month), month_days(last_year, last_month)
+    span = (last_year * 12 + last_month) - (first_year * 12 + first_month)
+    numerator = np.where(
+        span == 0,
+        (last_day - first_day + 1) * (MONTH_LCM // first_len),
+        (first_len - first_day + 1) * (MONTH_LCM // first_len)
+        + last_day * (MONTH_LCM // last_len)
+        + (span - 1) * MONTH_LCM,
+    )
+    numerator = np.where(expires <= change, 0, numerator)
+    return (numerator * 2 * 10**WORK_PLACES + MONTH_LCM) // (2 * MONTH_LCM)
+
+
+def _leap_days_through(days: np.ndarray) -> np.ndarray:
+    """How many 29 Februaries fall on or before each day (counted from year 1)."""
+    year, month, day = civil_from_days(days)
+    before = year - 1
+    past_leap_day = (month > 2) | ((month == 2) & (day == 29))
+    return before // 4 - before // 100 + before // 400 + (is_leap(year) & past_leap_day)
+
+
+def remaining_years(change: np.ndarray, expires: np.ndarray) -> np.ndarray:
+    """Days after ``change`` up to ``expires`` less 29 Februaries, ÷ 365, ×10^8, half up."""
+    days = (expires - change) - (_leap_days_through(expires) - _leap_days_through(change))
+    return np.where(expires <= change, 0, (days * 2 * 10**WORK_PLACES + 365) // 730)
+
+
+# -- money (planner._money, over columns) -------------------------------------------------------------
+def _half_up_shift(value: np.ndarray, places: np.ndarray | int) -> np.ndarray:
+    """Drop ``places`` decimal places (per row; negative adds them), rounding half away from zero
+    (Decimal's ROUND_HALF_UP)."""
+    places = np.asarray(places, dtype=I64)
+    down = 10 ** np.maximum(places, 0)
+    up = 10 ** np.maximum(-places, 0)
+    return np.sign(value) * ((np.abs(value) + down // 2) // down) * up
+
+
+def to_cents(value: np.ndarray, scale: np.ndarray | int, rounding: str) -> np.ndarray:
+    """An exact amount (an integer at 10^-scale) → working precision (8 places) → cut to cents."""
+    work = _half_up_shift(value, np.asarray(scale, dtype=I64) - WORK_PLACES)
+    if rounding == "half_up":
+        return _half_up_shift(work, WORK_PLACES - 2)
+    return np.sign(work) * (np.abs(work) // 10 ** (WORK_PLACES - 2))
+
+
+def _decimals(values: Sequence[object]) -> int:
+    from decimal import Decimal
+
+    exponents = [Decimal(str(v)).normalize().as_tuple().exponent for v in values]
+    return max([0] + [-e for e in exponents if isinstance(e, int)])
+
+
+class _Catalogue:
+    """The catalog as integer tables: price[region, item, mode] at 10^-p, factor[term] at 10^-f."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.regions = list(catalog.regions)
+        self.items = list(EDITIONS) + list(catalog.packages)
+        self.terms = [t.code for t in catalog.terms]
+        self.p = _decimals([price.price for price in catalog.prices.values()])
+        # Each item's own decimals: a row is computed at the scale of its items, not the catalog's finest
+        # (0.0362 an hour must not push the 22 a month of the same edition into overflow).
+        ym_prices = [p for p in catalog.prices.values() if p.billing_mode == "yearly_monthly"]
+        self.item_p = np.array(
+            [_decimals([p.price for p in ym_prices if p.item == item]) for item in self.items], dtype=I64
+        )
+        self.f = _decimals(list(catalog.discounts.values()))
+        shape = (len(self.regions) + 1, len(self.items), len(BILLING_MODES))
+        self.price = np.zeros(shape, dtype=I64)
+        self.illustrative = np.zeros(shape, dtype=bool)
+        self.sells = np.zeros(shape, dtype=bool)
+        for r, region in enumerate(self.regions):
+            for i, item in enumerate(self.items):
+                for m, mode in enumerate(BILLING_MODES):
+                    price = catalog.price(region, item, mode)
+                    if price is not None:
+                        self.price[r, i, m] = int(price.price.scaleb(self.p))
+                        self.illustrative[r, i, m] = price.illustrative
+                    if item in EDITIONS:
+                        self.sells[r, i, m] = catalog.sells(region, item, mode)
+        self.months = np.array([t.months for t in catalog.terms] + [0], dtype=I64)
+        self.yearly = np.array([t.unit == "year" for t in catalog.terms] + [False])
+        self.count = np.array([t.count for t in catalog.terms] + [0], dtype=I64)
+        self.factor = np.array([int(catalog.discount(t).scaleb(self.f)) for t in catalog.terms] + [0], dtype=I64)
+        self.discount_warns = np.array(
+            [catalog.discount_illustrative and catalog.discount(t) != 1 for t in catalog.terms] + [False]
+        )
+        self.rank = np.array([catalog.edition_rank(e) for e in EDITIONS] + [-1], dtype=I64)
+        self.mode_fits = np.array([[m in EDITION_BILLING_MODES[e] for m in BILLING_MODES] for e in EDITIONS])
+
+
+def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) -> Priced:
+    """Price the rows the engine can prove valid; see the module's docstring.
+
+    Rows are grouped by action first, so that each action's rules and prices run over its own rows only.
+    """
+    from ._batch_actions import Rows
+    from ._domain import ACTION_NAMES as ACTIONS
+
+    cat = _Catalogue(catalog)
+    arrays = {name: arrow(text) for name, text in texts.items()}
+    out = Priced(
+        done=np.zeros(n, dtype=bool),
+        cents=np.zeros(n, dtype=I64),
+        expires=np.full(n, NO_DAY, dtype=I64),
+        warnings=np.full(n, "", dtype=object),
+    )
+    action = _index(arrays["action"], ACTIONS) if "action" in arrays else np.full(n, -1, dtype=I64)
+    for number, name in enumerate(ACTIONS):
+        where = np.flatnonzero(action == number)
+        if not len(where):
+            continue
+        picked = pa.array(where)
+        part = Rows({column: array.take(picked) for column, array in arrays.items()}, len(where), cat, today).run(name)
+        out.done[where] = part.done
+        out.cents[where] = part.cents
+        out.expires[where] = part.expires
+        out.warnings[where] = part.warnings
+    return out
