@@ -75,7 +75,7 @@ def quote_figure(quote: Quote) -> go.Figure:
         )
     )
     figure.update_layout(
-        title={"text": f"Cost by line, {what}: {total} {data['currency']}"},
+        title={"text": f"Cost by line, {what}: {Decimal(total):,} {data['currency']}"},
         xaxis_title=data["currency"],
         yaxis={"autorange": "reversed"},
         height=120 + 40 * len(lines),
