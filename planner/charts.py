@@ -47,7 +47,9 @@ def bundle(figure: go.Figure) -> dict[str, Any]:
     Cheaper than ``fig.show()`` (no renderer machinery) and than ``FigureWidget`` (no anywidget model).
     """
     fig = json.loads(figure.to_json())
-    fig["config"] = {"displaylogo": False, "responsive": True}
+    # A figure with its own height is drawn at that height: "responsive" sizes the chart to its container,
+    # which has no height while a page is first laid out (the chart came up 0 px tall on first load).
+    fig["config"] = {"displaylogo": False, "responsive": figure.layout.height is None}
     return {"application/vnd.plotly.v1+json": fig, "text/plain": f"<{figure.layout.title.text or 'chart'}>"}
 
 

@@ -47,11 +47,11 @@ def remaining_words(line: QuoteLine) -> str:
     """A co-terminated line's remaining period as Huawei writes it (``12/30 + 8/31 = 0.65806452``).
 
     The fractions come from the line's service dates (``from`` is the change day, ``to`` the expiry); they
-    are shown only when they give the line's own period count, i.e. when the line is a prorated change.
-    Otherwise (a whole term, pay-per-use) the text is empty.
+    are shown only when the line's period count is a fraction and they give it, i.e. when the line is a
+    prorated change. Otherwise (a whole term, pay-per-use) the text is empty.
     """
-    if line.service_from is None or line.service_to is None:
-        return ""
+    if line.service_from is None or line.service_to is None or line.periods == line.periods.to_integral_value():
+        return ""  # a whole term (or pay-per-use) has no fraction to explain
     if line.period == "month" and remaining_months(line.service_from, line.service_to) == line.periods:
         parts = month_fractions(line.service_from, line.service_to)
         if not parts:

@@ -126,3 +126,7 @@ def test_a_renewal_without_auto_renew_shows_no_auto_renew_charge(form: OrderForm
     form.inputs["action"].value = "renew"
     assert form.model.priced and form.model.quote.auto_renew_charge is None
     assert "auto-renew" not in form.total.value.lower()
+
+
+def test_a_whole_term_has_no_remaining_period_to_explain(form: OrderForm) -> None:
+    assert form.model.priced and "remaining period" not in form.lines.value
