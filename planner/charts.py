@@ -134,68 +134,77 @@ def timeline_frame(options: Sequence[Option]) -> pd.DataFrame:
     )
 
 
-def options_figure(options: Sequence[Option], *, currency: str, show: int = 6) -> go.Figure:
-    """Cumulative cost lines of the ``show`` cheapest options (plus pay-per-use), break-evens marked.
+def break_evens(options: Sequence[Option]) -> list[tuple[Option, Option, date]]:
+    """Each pay-per-use option with the cheapest prepaid option of its edition and the month it catches up.
 
-    A break-even is where pay-per-use's running cost catches up with a yearly/monthly option's: from
-    there on, prepaying would have been cheaper.
+    From that month on pay-per-use has cost more since the start: prepaying would have been cheaper.
     """
-    frame = timeline_frame(options)
-    hourly = [o for o in options if o.pay_per_use]
-    # Each pay-per-use line is compared with the cheapest prepaid option of its edition: always drawn.
-    rivals = {
-        ppu.label: next((o for o in options if o.edition == ppu.edition and not o.pay_per_use), None) for ppu in hourly
-    }
-    keep = {o.label for o in rivals.values() if o is not None}
-    chosen = [o for o in options if o.rank <= show or o.pay_per_use or o.label in keep]
-    figure = go.Figure()
-    for option in chosen:
-        rows = frame[frame["option"] == option.label]
-        dash = "dot" if option.pay_per_use else ("solid" if option.rank == 1 else "dash")
-        figure.add_trace(
-            go.Scatter(
-                x=rows["month"],
-                y=rows["cumulative"],
-                name=f"#{option.rank} {option.label}",
-                mode="lines",
-                line={
-                    "shape": "hv",
-                    "dash": dash,
-                    "color": EDITION_COLOURS.get(option.edition),
-                    "width": 3 if option.rank == 1 else 1.5,
-                },
-                hovertemplate="%{x|%Y-%m}: %{y:,.2f} " + currency + "<extra>" + option.label + "</extra>",
-            )
-        )
-    marks_x, marks_y, marks_text = [], [], []
-    for ppu in hourly:
-        rival = rivals[ppu.label]
+    found = []
+    for ppu in (o for o in options if o.pay_per_use):
+        rival = next((o for o in options if o.edition == ppu.edition and not o.pay_per_use), None)
         day = break_even(ppu, rival) if rival is not None else None
         if rival is not None and day is not None:
-            cost = dict(ppu.timeline)[day]
-            marks_x.append(day)
-            marks_y.append(float(cost))
-            marks_text.append(
-                f"{ppu.label} has cost as much as {rival.label} by {day:%Y-%m}: prepaying is cheaper from here"
+            found.append((ppu, rival, day))
+    return found
+
+
+def options_figure(options: Sequence[Option], *, currency: str, show: int = 3) -> go.Figure:
+    """Cumulative cost lines, one panel per paid edition (each on its own scale, so every line can be told
+    apart): the ``show`` cheapest yearly/monthly terms of the edition and its pay-per-use, break-evens marked.
+    The free basic edition costs nothing and is left out (the page shows it apart).
+    """
+    from plotly.subplots import make_subplots
+
+    paid = [o for o in options if o.total > 0]
+    editions = list(dict.fromkeys(o.edition for o in paid))
+    figure = make_subplots(
+        rows=max(len(editions), 1),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[f"{e} edition" for e in editions],
+    )
+    marks = {ppu.label: (rival, day) for ppu, rival, day in break_evens(options)}
+    for row, edition in enumerate(editions, start=1):
+        mine = [o for o in paid if o.edition == edition]
+        chosen = [o for o in mine if not o.pay_per_use][:show] + [o for o in mine if o.pay_per_use]
+        for index, option in enumerate(chosen):
+            dash = "dot" if option.pay_per_use else ("solid", "dash", "dashdot", "longdash")[min(index, 3)]
+            figure.add_trace(
+                go.Scatter(
+                    x=[day for day, _ in option.timeline],
+                    y=[float(total) for _, total in option.timeline],
+                    name=f"#{option.rank} {option.label}",
+                    legendgroup=edition,
+                    mode="lines",
+                    line={"shape": "hv", "dash": dash, "color": EDITION_COLOURS.get(edition), "width": 2},
+                    hovertemplate="%{x|%Y-%m}: %{y:,.2f} " + currency + "<extra>" + option.label + "</extra>",
+                ),
+                row=row,
+                col=1,
             )
-    if marks_x:
-        figure.add_trace(
-            go.Scatter(
-                x=marks_x,
-                y=marks_y,
-                mode="markers",
-                name="break-even (pay-per-use catches up)",
-                marker={"symbol": "x", "size": 11, "color": "#e53935"},
-                text=marks_text,
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
+            if option.label in marks:
+                rival, day = marks[option.label]
+                figure.add_trace(
+                    go.Scatter(
+                        x=[day],
+                        y=[float(dict(option.timeline)[day])],
+                        mode="markers+text",
+                        name=f"break-even: {option.label} overtakes {rival.label} in {day:%Y-%m}",
+                        legendgroup=edition,
+                        marker={"symbol": "x", "size": 12, "color": "#e53935"},
+                        text=[f"break-even {day:%Y-%m}"],
+                        textposition="top left",
+                        hovertemplate=f"{option.label} overtakes {rival.label} in {day:%Y-%m}<extra></extra>",
+                    ),
+                    row=row,
+                    col=1,
+                )
+        figure.update_yaxes(title_text=currency, tickformat=",.0f", row=row, col=1)
     figure.update_layout(
-        title={"text": f"Cumulative cost paid, {currency}"},
-        xaxis_title="month",
-        yaxis_title=currency,
-        height=440,
-        legend={"orientation": "h", "y": -0.2},
+        title={"text": f"Cumulative cost paid, {currency}, by edition"},
+        height=200 + 260 * max(len(editions), 1),
+        legend={"orientation": "h", "y": -0.12},
         **_LAYOUT,
     )
     return _styled(figure)
@@ -320,6 +329,7 @@ def _as_date(value: object) -> date:
 
 __all__ = [
     "EDITION_COLOURS",
+    "break_evens",
     "bundle",
     "options_figure",
     "options_frame",

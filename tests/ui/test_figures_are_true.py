@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from planner.ui import OrderModel
 from planner.ui._form import OrderForm
 
 TODAY = date(2024, 6, 18)
+REPO = Path(__file__).resolve().parents[2]
 URL = "region=cn-north-4&hosts=120&edition=professional&quota=150&action=purchase&term=1y"
 
 
@@ -78,7 +80,7 @@ def test_a_change_clears_the_chart_and_the_export_message(form: OrderForm, tmp_p
 
 
 def test_an_unsubscribe_shows_a_refund_with_its_parts() -> None:
-    request = json.loads(open("tests/core/requests/unsubscribe.json").read())
+    request = json.loads(REPO / "tests/core/requests/unsubscribe.json".read_text())
     current = request["current"]
     model = OrderModel.start(today=TODAY)
     form = OrderForm(model)
@@ -101,7 +103,7 @@ def test_an_unsubscribe_shows_a_refund_with_its_parts() -> None:
 
 
 def test_the_upgrade_shows_its_remaining_period_as_huawei_writes_it() -> None:
-    request = json.loads(open("examples/seed-upgrade.json").read())
+    request = json.loads(REPO / "examples/seed-upgrade.json".read_text())
     model = OrderModel.start(today=TODAY)
     form = OrderForm(model)
     form.inputs["action"].value = "upgrade"

@@ -6,6 +6,8 @@ import json
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 import planner
 from planner import charts
 from planner.ui._analysis import OptionsQuery, Portfolio
@@ -21,21 +23,22 @@ def test_options_are_ranked_by_the_core_and_follow_the_hosts() -> None:
     expected = planner.options(view.catalog, region="cn-north-4", hosts=120, horizon_months=24, start=TODAY)
     assert [o.label for o in view.options] == [o.label for o in expected]
     assert [o.total for o in view.options] == [o.total for o in expected]
-    assert view.options[0].label in view.summary.value
+    cheapest_paid = next(o for o in view.options if o.total > 0)
+    assert f"<b>{cheapest_paid.label}</b>, {cheapest_paid.total:,} USD" in view.summary.value
     before = [o.total for o in view.options]
 
-    view.hosts.value = 500
+    view.hosts.value = "500"
     assert [o.total for o in view.options] != before
-    assert str(view.options[-1].total) in view.table.value
+    assert f"{view.options[-1].total:,}" in view.table.value
 
 
 def test_options_bad_input_is_shown_not_raised() -> None:
     view = OptionsView.start(today=TODAY)
-    view.hosts.value = -3
+    view.hosts.value = "-3"
     assert "hosts.invalid" in view.errors.value and view.table.value == ""
-    view.hosts.value = 10
+    view.hosts.value = "10"
     view.growth.value = "lots"
-    assert "Growth must be a number" in view.errors.value
+    assert "is not a number of percent per month" in view.errors.value
 
 
 def test_options_query_notices() -> None:
@@ -116,3 +119,31 @@ def test_catalog_frames() -> None:
     assert edition_pivot(catalog).loc["cn-north-4", "standard"] == Decimal("2.2")
     assert "professional" in edition_pivot(catalog).columns
     assert list(discounts_frame(catalog)["term"]) == [t.code for t in catalog.terms]
+
+
+def test_options_flag_hosts_above_the_largest_quota_on_the_summary_and_each_option() -> None:
+    view = OptionsView.start(query="region=cn-north-4&hosts=5000&growth=3&horizon=36", today=TODAY)
+    flagged = [o for o in view.options if o.uncovered_from]
+    assert flagged, "the core flags the options (5000 hosts × 1.03^36 > 10,000)"
+    month = f"{min(o.uncovered_from for o in flagged):%Y-%m}"
+    assert f"Over 10,000 hosts from {month}" in view.summary.value
+    assert view.table.value.count(f"no: over 10,000 hosts from {month}") == len(flagged)
+
+
+def test_options_show_basic_apart_and_write_the_break_even_out() -> None:
+    view = OptionsView.start(query="region=cn-north-4&hosts=50&horizon=36", today=TODAY)
+    from planner.charts import break_evens
+
+    assert "Cheapest paid way" in view.summary.value and "<b>basic" not in view.summary.value
+    ((ppu, rival, day),) = break_evens(view.options)
+    assert f"{ppu.label} overtakes {rival.label} in <b>{day:%Y-%m}</b>" in view.summary.value
+    assert "Free edition" in view.table.value and "more options</summary>" in view.table.value
+
+
+@pytest.mark.parametrize(("field", "typed"), [("hosts", "12.5"), ("hosts", "1e3"), ("growth", "lots")])
+def test_options_refuse_what_they_cannot_read_and_clear_the_old_figures(field: str, typed: str) -> None:
+    view = OptionsView.start(query="region=cn-north-4&hosts=50", today=TODAY)
+    assert view.table.value and view.chart.outputs
+    getattr(view, field).value = typed
+    assert f"“{typed}”" in view.errors.value
+    assert view.table.value == "" and view.summary.value == "" and view.chart.outputs == ()
