@@ -80,7 +80,7 @@ def test_a_change_clears_the_chart_and_the_export_message(form: OrderForm, tmp_p
 
 
 def test_an_unsubscribe_shows_a_refund_with_its_parts() -> None:
-    request = json.loads(REPO / "tests/core/requests/unsubscribe.json".read_text())
+    request = json.loads((REPO / "tests/core/requests/unsubscribe.json").read_text())
     current = request["current"]
     model = OrderModel.start(today=TODAY)
     form = OrderForm(model)
@@ -103,7 +103,7 @@ def test_an_unsubscribe_shows_a_refund_with_its_parts() -> None:
 
 
 def test_the_upgrade_shows_its_remaining_period_as_huawei_writes_it() -> None:
-    request = json.loads(REPO / "examples/seed-upgrade.json".read_text())
+    request = json.loads((REPO / "examples/seed-upgrade.json").read_text())
     model = OrderModel.start(today=TODAY)
     form = OrderForm(model)
     form.inputs["action"].value = "upgrade"
