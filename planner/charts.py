@@ -13,6 +13,7 @@ itself is imported only by the frame builders (the planner page's chart does wit
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -218,6 +219,8 @@ def renewals_figure(frame: pd.DataFrame, *, today: date | None = None) -> go.Fig
     and ``auto_renew_charge`` (a date or empty), as :func:`planner.ui.renewals.portfolio_frame` builds.
     """
     figure = go.Figure()
+    # Plotly reads a subset of HTML in labels: a name from an uploaded file is escaped ("<b>x" stays text).
+    labels = [html.escape(str(label)) for label in frame["label"]]
     spans = (
         ("running", "start", "expires", "#43a047"),
         ("grace period", "expires", "grace_ends", "#fb8c00"),
@@ -228,7 +231,7 @@ def renewals_figure(frame: pd.DataFrame, *, today: date | None = None) -> go.Fig
             go.Bar(
                 base=[_ms(d) for d in frame[begin]],
                 x=[_duration_ms(b, e) for b, e in zip(frame[begin], frame[end], strict=True)],
-                y=frame["label"],
+                y=labels,
                 orientation="h",
                 name=name,
                 marker_color=colour,
@@ -241,7 +244,7 @@ def renewals_figure(frame: pd.DataFrame, *, today: date | None = None) -> go.Fig
         figure.add_trace(
             go.Scatter(
                 x=[_ms(d) for d in charges["auto_renew_charge"]],
-                y=charges["label"],
+                y=[html.escape(str(label)) for label in charges["label"]],
                 mode="markers",
                 name="auto-renew charge",
                 marker={"symbol": "diamond", "size": 11, "color": "#1e88e5"},

@@ -74,7 +74,7 @@ def test_renewals_view_term_upload_and_export(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PLANNER_ORDERS_DIR", str(tmp_path))
     view = RenewalsView.start(today=TODAY)
     one_year = view.portfolio.total()
-    assert str(one_year) in view.total.value
+    assert f"{one_year:,}</span> USD" in view.total.value and "for 1 year" in view.total.value
     view.term.value = "3y"
     assert view.portfolio.total() != one_year
 
@@ -147,3 +147,74 @@ def test_options_refuse_what_they_cannot_read_and_clear_the_old_figures(field: s
     getattr(view, field).value = typed
     assert f"“{typed}”" in view.errors.value
     assert view.table.value == "" and view.summary.value == "" and view.chart.outputs == ()
+
+
+PORTFOLIO_HEAD = "name,region,edition,billing_mode,quota,hosts,term,start,expires,auto_renew\n"
+
+
+def test_renewals_show_what_the_orders_carry_per_row_and_as_a_banner() -> None:
+    # One subscription with more hosts than quota, one in its grace period on TODAY (2026-11-26).
+    csv = PORTFOLIO_HEAD + (
+        "crowded,cn-north-4,standard,yearly_monthly,10,40,1y,2026-01-01,2027-01-01,false\n"
+        "late,cn-north-4,standard,yearly_monthly,10,10,1m,2026-10-20,2026-11-20,false\n"
+    )
+    view = RenewalsView.start(today=TODAY)
+    view._load(csv.encode(), "mine.csv")
+    notes = {q.request.current.quota: [w.message for w in q.warnings] for q in view.portfolio.quotes}
+    assert notes, "the core warns about both rows"
+    for quote, name in zip(view.portfolio.quotes, ("crowded", "late"), strict=True):
+        for warning in quote.warnings:
+            if warning.rule in ("disclaimer.not_accepted", "price.illustrative"):
+                continue
+            assert warning.message in view.table.value, name  # per row
+            assert warning.message in view.banner.value, name  # and once above the table
+    assert "2 of the renewal orders need attention" in view.banner.value
+    assert "Illustrative figures behind the total" in view.banner.value and "0.83" in view.banner.value
+
+
+def test_renewals_csv_problems_name_the_line_and_the_column() -> None:
+    csv = PORTFOLIO_HEAD + (
+        "good,cn-north-4,standard,yearly_monthly,10,10,1y,2026-06-10,2027-06-10,true\n"
+        "odd-edition,cn-north-4,platinum,yearly_monthly,10,10,1y,2026-06-10,2027-06-10,false\n"
+        "odd-flag,cn-north-4,standard,yearly_monthly,10,10,1y,2026-06-10,2027-06-10,maybe\n"
+        "odd-date,cn-north-4,standard,yearly_monthly,10,10,1y,2026-13-45,2027-06-10,false\n"
+    )
+    view = RenewalsView.start(today=TODAY)
+    view._load(csv.encode(), "mine.csv")
+    rows = view.portfolio.rows().set_index("name")
+    assert list(rows.loc[["odd-edition", "odd-flag", "odd-date"], "line"]) == [3, 4, 5]
+    assert "column edition" in rows.loc["odd-edition", "problems"]
+    assert "column auto_renew: “maybe” is not true or false" in rows.loc["odd-flag", "problems"]
+    assert "column start" in rows.loc["odd-date", "problems"]
+    for name in ("odd-edition", "odd-flag", "odd-date"):
+        assert name in view.errors.value  # listed, not dropped
+    assert "Renewing 1 subscriptions" in view.total.value
+
+
+def test_a_bad_upload_clears_the_previous_files_figures() -> None:
+    view = RenewalsView.start(today=TODAY)
+    assert view.timeline.outputs and view.costs.outputs and view.table.value
+    view._load(b"region,edition\ncn-north-4,standard\n", "broken.csv")
+    assert "missing columns" in view.errors.value
+    assert view.timeline.outputs == () and view.costs.outputs == ()
+    assert view.table.value == "" and view.total.value == "" and view.banner.value == ""
+
+
+def test_names_are_escaped_in_the_timeline_labels() -> None:
+    csv = PORTFOLIO_HEAD + "<b>bold</b>,cn-north-4,standard,yearly_monthly,10,10,1y,2026-06-10,2027-06-10,true\n"
+    view = RenewalsView.start(today=TODAY)
+    view._load(csv.encode(), "mine.csv")
+    (bundle,) = view.timeline.outputs
+    labels = bundle["data"]["application/vnd.plotly.v1+json"]["data"][0]["y"]
+    assert labels == ["&lt;b&gt;bold&lt;/b&gt; · cn-north-4"]
+
+
+def test_the_sample_shows_an_auto_renew_charge_only_where_it_renews_automatically() -> None:
+    view = RenewalsView.start(today=TODAY)
+    rows = view.portfolio.rows()
+    assert rows["auto_renew"].any() and not rows["auto_renew"].all()
+    for row in rows.itertuples():
+        assert (row.auto_renew_charge is not None) == row.auto_renew, row.name
+    (bundle,) = view.timeline.outputs
+    marks = [t for t in bundle["data"]["application/vnd.plotly.v1+json"]["data"] if t["name"] == "auto-renew charge"]
+    assert len(marks[0]["y"]) == int(rows["auto_renew"].sum())
