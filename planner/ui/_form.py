@@ -380,7 +380,9 @@ def _total_html(quote: Any) -> str:
         parts = [
             f"<div class='planner-total-line'>Refund: <span class='planner-total-amount'>"
             f"{_html.esc(grouped(refund.amount))}</span> {_html.esc(currency)}</div>",
-            _html.table(["Refund", currency], refund_parts(refund, currency), css="planner-table planner-refund"),
+            _html.table(
+                ["How the refund is worked out", ""], refund_parts(refund, currency), css="planner-table planner-refund"
+            ),
         ]
     else:
         parts = [

@@ -15,7 +15,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("planner", "Plan an order", "/"),
     ("options", "Compare options", "/voila/render/options.ipynb"),
     ("renewals", "Renewals", "/voila/render/renewals.ipynb"),
-    ("explore", "Catalog", "/voila/render/explore.ipynb"),
+    ("explore", "Catalog", "/voila/render/catalog.ipynb"),
 )
 
 STYLE = """
@@ -44,6 +44,7 @@ STYLE = """
 .planner-refund { margin-top: 4px; }
 .planner-flag { color: #c62828; font-weight: 600; }
 .planner-table tr.fold td { background: #fafafa; }
+.planner-badge { background: #fff3e0; color: #8a4b00; border-radius: 3px; padding: 0 4px; font-size: 12px; }
 details.planner-more summary { cursor: pointer; color: #1565c0; margin: 6px 0; }
 </style>
 """

@@ -74,9 +74,9 @@ def refund_parts(refund: Refund, currency: str) -> list[tuple[str, str]]:
     return [
         ("Paid", amount(refund.paid, currency)),
         ("Used", f"{refund.used_hours:,} of {refund.ordered_hours:,} ordered hours"),
-        ("Used amount", f"{fmt(refund.used_amount)} {currency}"),
+        ("Used amount", f"{Decimal(fmt(refund.used_amount)):,} {currency}"),
         ("Handling fee rate", f"{fmt(refund.handling_fee_rate * 100)} % (year {refund.fee_year} of use)"),
-        ("Handling fee", f"{fmt(refund.handling_fee)} {currency}"),
+        ("Handling fee", f"{Decimal(fmt(refund.handling_fee)):,} {currency}"),
         ("Refund", amount(refund.amount, currency)),
     ]
 
