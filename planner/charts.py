@@ -201,7 +201,7 @@ def options_figure(options: Sequence[Option], *, currency: str, show: int = 3) -
                     row=row,
                     col=1,
                 )
-        figure.update_yaxes(title_text=currency, tickformat=",.0f", row=row, col=1)
+        figure.update_yaxes(title_text=currency, tickformat=",.0f", rangemode="tozero", row=row, col=1)
     figure.update_layout(
         title={"text": f"Cumulative cost paid, {currency}, by edition"},
         height=200 + 260 * max(len(editions), 1),

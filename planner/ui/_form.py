@@ -304,7 +304,7 @@ class OrderForm:
         self.message.value = ""
         self.download.value = ""
         self.errors.value = _html.problem_list(
-            model.errors, css="planner-bad", title="Fix these to get a price:", label=model.label_of
+            model.shown_errors, css="planner-bad", title="Fix these to get a price:", label=model.label_of
         )
         self.banner.value = (
             _html.notice(
@@ -337,7 +337,8 @@ class OrderForm:
         if key == self._chart_key:
             return
         self._chart_key = key
-        if not model.priced or not model.quote.lines:
+        if not model.priced or not model.quote.lines or model.quote.refund is not None:
+            # (a refund has its own table: a bar "due now" would say the opposite)
             _html.draw(self.chart, None)  # no chart of an old price under "No price until …"
             return
         from planner import charts  # plotly is imported only once a chart is needed
@@ -395,7 +396,7 @@ def _total_html(quote: Any) -> str:
     if quote.hourly is not None:
         facts.append(f"{quote.hourly:,} {currency} an hour, billed by the second")
     if quote.expires is not None:
-        facts.append(f"expires {quote.expires.isoformat()}")
+        facts.append(f"{'ends' if refund is not None else 'expires'} {quote.expires.isoformat()}")
     if quote.auto_renew_charge is not None:
         facts.append(f"auto-renewal charged on {quote.auto_renew_charge.isoformat()}")
     if refund is not None:
@@ -414,10 +415,11 @@ def _lines_html(quote: Any) -> str:
         cells = (
             f"<td>{_html.esc(line.description)}</td>"
             f"<td class='num'>{_html.esc(quantity)}</td>"
-            f"<td class='num'>{_html.esc(line.unit_price)}/{_html.esc(line.period)}</td>"
+            f"<td class='num'>{_html.esc(f'{line.unit_price:,}')}/{_html.esc(line.period)}</td>"
             f"<td class='num'>{_html.esc(line.periods)}</td>"
             f"<td class='num'>{_html.esc(line.discount)}</td>"
-            f"<td class='num'>{_html.esc(grouped(line.amount))}</td>"
+            # Money flowing back is written as such, never as a negative amount due (SPEC B3).
+            f"<td class='num'>{_html.esc(grouped(-line.amount) + ' back' if line.amount < 0 else grouped(line.amount))}</td>"
         )
         rows.append(f"<tr>{cells}</tr>")
         remaining = remaining_words(line)

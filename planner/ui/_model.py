@@ -351,22 +351,29 @@ class OrderModel:
         """Every broken rule: the typed text's, then the core's."""
         return [*self.input_problems, *self.quote.errors]
 
+    def words_for(self, problem: Problem) -> str:
+        """A problem in plain words: what was typed when it could not be read, else the core's own message."""
+        name = where(problem.field)
+        if name is not None and name in self.draft.unreadable:
+            text = self.draft.unreadable[name]
+            return f"“{text}” is not a whole number." if text else "Enter a whole number."
+        if name in FIELDS and FIELDS[name].kind == "date" and getattr(self.draft, name, None) is None:
+            return "Enter a date (YYYY-MM-DD)."
+        return problem.message[:1].upper() + problem.message[1:]
+
+    @property
+    def shown_errors(self) -> list[Problem]:
+        """:attr:`errors` with :meth:`words_for` as their messages (the side panel's list, rule codes kept)."""
+        return [Problem(p.rule, p.field, self.words_for(p)) for p in self.errors]
+
     def beside(self) -> dict[str, list[str]]:
-        """The broken rules to show beside each shown form field ("packages" for package sizes), in plain
-        words: what was typed when it could not be read, else the core's own message."""
+        """The broken rules to show beside each shown form field ("packages" for package sizes)."""
         out: dict[str, list[str]] = {}
         for problem in self.errors:
             name = where(problem.field)
             if name is None or not self.shows(name):
                 continue
-            value = getattr(self.draft, name, None)
-            if name in self.draft.unreadable:
-                text = self.draft.unreadable[name]
-                words = f"“{text}” is not a whole number." if text else "Enter a whole number."
-            elif name in FIELDS and FIELDS[name].kind == "date" and value is None:
-                words = "Enter a date (YYYY-MM-DD)."
-            else:
-                words = problem.message[:1].upper() + problem.message[1:]
+            words = self.words_for(problem)
             if words not in out.get(name, []):
                 out.setdefault(name, []).append(words)
         return out
