@@ -412,14 +412,15 @@ def _lines_html(quote: Any) -> str:
     rows = []
     for line in quote.lines:
         quantity = f"{line.quantity:,} {line.unit}"
+        # Money flowing back is written as such, never as a negative amount due (SPEC B3).
+        due = f"{grouped(-line.amount)} back" if line.amount < 0 else grouped(line.amount)
         cells = (
             f"<td>{_html.esc(line.description)}</td>"
             f"<td class='num'>{_html.esc(quantity)}</td>"
             f"<td class='num'>{_html.esc(f'{line.unit_price:,}')}/{_html.esc(line.period)}</td>"
             f"<td class='num'>{_html.esc(line.periods)}</td>"
             f"<td class='num'>{_html.esc(line.discount)}</td>"
-            # Money flowing back is written as such, never as a negative amount due (SPEC B3).
-            f"<td class='num'>{_html.esc(grouped(-line.amount) + ' back' if line.amount < 0 else grouped(line.amount))}</td>"
+            f"<td class='num'>{_html.esc(due)}</td>"
         )
         rows.append(f"<tr>{cells}</tr>")
         remaining = remaining_words(line)
