@@ -307,6 +307,7 @@ _COLUMN_OF = {
     "current.start": "start",
     "current.expires": "expires",
     "current": "edition",
+    "tags.subscription": "name",  # the renewal order is tagged with the row's name
 }
 #: Warnings every row has (the disclaimer is accepted at export) or that the page shows once, as a banner.
 _NOT_NOTES = {"disclaimer.not_accepted", "price.illustrative"}
