@@ -79,7 +79,7 @@ def quote_figure(quote: Quote) -> go.Figure:
     )
     figure.update_layout(
         title={"text": f"Cost by line, {what}: {Decimal(total):,} {data['currency']}"},
-        xaxis_title=data["currency"],
+        xaxis={"title": {"text": data["currency"]}, "tickformat": ","},
         yaxis={"autorange": "reversed"},
         height=120 + 40 * len(lines),
         showlegend=False,
@@ -201,7 +201,7 @@ def options_figure(options: Sequence[Option], *, currency: str, show: int = 3) -
                     row=row,
                     col=1,
                 )
-        figure.update_yaxes(title_text=currency, tickformat=",.0f", rangemode="tozero", row=row, col=1)
+        figure.update_yaxes(title_text=currency, tickformat=",", rangemode="tozero", row=row, col=1)
     figure.update_layout(
         title={"text": f"Cumulative cost paid, {currency}, by edition"},
         height=200 + 260 * max(len(editions), 1),

@@ -57,7 +57,8 @@ class OrderForm:
             if package.max == 1:
                 box: w.ValueWidget = w.Checkbox(description=package.name, indent=False, layout=_field())
             else:
-                box = w.IntText(
+                box = w.Text(  # text, not IntText: see the whole-number fields below
+                    continuous_update=False,
                     description=f"{package.unit}",
                     style=_STYLE,
                     layout=_field(),
@@ -235,9 +236,10 @@ class OrderForm:
         def forward(change: dict[str, Any]) -> None:
             if self._syncing:
                 return
-            sizes = dict(self.model.draft.packages)
-            sizes[pkg_id] = int(change["new"])
-            self.model.update(packages=sizes)
+            if isinstance(change["new"], bool):  # an on/off package (a checkbox) is 1 or nothing
+                self.model.update(packages={**self.model.draft.packages, pkg_id: int(change["new"])})
+            else:
+                self.model.type_package(pkg_id, str(change["new"]))
 
         return forward
 
@@ -275,7 +277,8 @@ class OrderForm:
         self._note("packages", beside.get("packages", []), "")
         for pkg_id, box in self.packages.items():
             size = draft.packages.get(pkg_id, 0)
-            shown: Any = bool(size) if isinstance(box, w.Checkbox) else size
+            typed = draft.unreadable.get(f"packages.{pkg_id}")
+            shown: Any = bool(size) if isinstance(box, w.Checkbox) else (typed if typed is not None else str(size))
             if box.value != shown:
                 box.value = shown
         self.current_box.layout.display = None if model.action.needs_current else "none"
@@ -394,7 +397,7 @@ def _total_html(quote: Any) -> str:
     if quote.monthly_estimate is not None:
         facts.append(f"about {amount(quote.monthly_estimate, currency)} a month (730 hours)")
     if quote.hourly is not None:
-        facts.append(f"{quote.hourly:,} {currency} an hour, billed by the second")
+        facts.append(f"{quote.hourly.normalize():,f} {currency} an hour, billed by the second")
     if quote.expires is not None:
         facts.append(f"{'ends' if refund is not None else 'expires'} {quote.expires.isoformat()}")
     if quote.auto_renew_charge is not None:

@@ -129,7 +129,10 @@ class OrderDraft:
             if not self.shows(name, catalog):
                 continue
             if name == "packages":
-                chosen = {pkg: size for pkg, size in self.packages.items() if size}
+                chosen: dict[str, Any] = {pkg: size for pkg, size in self.packages.items() if size}
+                for key, text in self.unreadable.items():  # a size that is not a whole number, as typed
+                    if key.startswith("packages."):
+                        chosen[key.removeprefix("packages.")] = text
                 if chosen or "packages" in action.required:
                     target["packages"] = chosen
             else:
@@ -320,6 +323,18 @@ class OrderModel:
                         f"for “{planner.ACTIONS[self.draft.action].label}” in {where}."
                     )
 
+    def type_package(self, package: str, text: str) -> None:
+        """A package size as typed: like :meth:`type_number`, for one package of ``packages``."""
+        number = parse_whole(text)
+        unreadable = dict(self.draft.unreadable)
+        key = f"packages.{package}"
+        if number is None:
+            unreadable[key] = text.strip()
+            self.update(unreadable=unreadable)
+        else:
+            unreadable.pop(key, None)
+            self.update(unreadable=unreadable, packages={**self.draft.packages, package: number})
+
     def choice_words(self, name: str, value: str) -> str:
         """A choice's value in the words the form shows it with ("Professional", "Pay-per-use", "1 year")."""
         c = self.catalog
@@ -354,8 +369,9 @@ class OrderModel:
     def words_for(self, problem: Problem) -> str:
         """A problem in plain words: what was typed when it could not be read, else the core's own message."""
         name = where(problem.field)
-        if name is not None and name in self.draft.unreadable:
-            text = self.draft.unreadable[name]
+        typed = problem.field.removeprefix("target.") if name == "packages" else name
+        if typed is not None and typed in self.draft.unreadable:
+            text = self.draft.unreadable[typed]
             return f"“{text}” is not a whole number." if text else "Enter a whole number."
         if name in FIELDS and FIELDS[name].kind == "date" and getattr(self.draft, name, None) is None:
             return "Enter a date (YYYY-MM-DD)."

@@ -132,3 +132,16 @@ def test_a_renewal_without_auto_renew_shows_no_auto_renew_charge(form: OrderForm
 
 def test_a_whole_term_has_no_remaining_period_to_explain(form: OrderForm) -> None:
     assert form.model.priced and "remaining period" not in form.lines.value
+
+
+def test_a_package_size_that_is_not_a_whole_number_is_refused_beside_the_packages(form: OrderForm) -> None:
+    box = form.packages["data_collection"]
+    box.value = "12.5"
+    assert box.value == "12.5" and not form.model.priced
+    assert "target.packages.data_collection" in [p.field for p in form.model.errors]
+    assert "“12.5” is not a whole number" in form.notes["packages"].value
+    box.value = "10"
+    assert form.model.draft.packages["data_collection"] == 10 and form.notes["packages"].value == ""
+    assert form.model.priced and form.model.request["target"]["packages"] == {"data_collection": 10}
+    form.packages["large_screen"].value = True
+    assert form.model.request["target"]["packages"] == {"data_collection": 10, "large_screen": 1}
