@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -149,11 +149,15 @@ def break_evens(options: Sequence[Option]) -> list[tuple[Option, Option, date]]:
     return found
 
 
-def options_figure(options: Sequence[Option], *, currency: str, show: int = 3) -> go.Figure:
+def options_figure(
+    options: Sequence[Option], *, currency: str, show: int = 3, label: Callable[[Option], str] | None = None
+) -> go.Figure:
     """Cumulative cost lines, one panel per paid edition (each on its own scale, so every line can be told
     apart): the ``show`` cheapest yearly/monthly terms of the edition and its pay-per-use, break-evens marked.
-    The free basic edition costs nothing and is left out (the page shows it apart).
+    The free basic edition costs nothing and is left out (the page shows it apart). ``label`` names an
+    option (default: ``Option.label``).
     """
+    name_of = label or (lambda option: option.label)
     from plotly.subplots import make_subplots
 
     paid = [o for o in options if o.total > 0]
@@ -175,11 +179,11 @@ def options_figure(options: Sequence[Option], *, currency: str, show: int = 3) -
                 go.Scatter(
                     x=[day for day, _ in option.timeline],
                     y=[float(total) for _, total in option.timeline],
-                    name=f"#{option.rank} {option.label}",
+                    name=f"#{option.rank} {name_of(option)}",
                     legendgroup=edition,
                     mode="lines",
                     line={"shape": "hv", "dash": dash, "color": EDITION_COLOURS.get(edition), "width": 2},
-                    hovertemplate="%{x|%Y-%m}: %{y:,.2f} " + currency + "<extra>" + option.label + "</extra>",
+                    hovertemplate="%{x|%Y-%m}: %{y:,.2f} " + currency + "<extra>" + name_of(option) + "</extra>",
                 ),
                 row=row,
                 col=1,
@@ -191,12 +195,12 @@ def options_figure(options: Sequence[Option], *, currency: str, show: int = 3) -
                         x=[day],
                         y=[float(dict(option.timeline)[day])],
                         mode="markers+text",
-                        name=f"break-even: {option.label} overtakes {rival.label} in {day:%Y-%m}",
+                        name=f"break-even: {name_of(option)} overtakes {name_of(rival)} in {day:%Y-%m}",
                         legendgroup=edition,
                         marker={"symbol": "x", "size": 12, "color": "#e53935"},
                         text=[f"break-even {day:%Y-%m}"],
                         textposition="top left",
-                        hovertemplate=f"{option.label} overtakes {rival.label} in {day:%Y-%m}<extra></extra>",
+                        hovertemplate=f"{name_of(option)} overtakes {name_of(rival)} in {day:%Y-%m}<extra></extra>",
                     ),
                     row=row,
                     col=1,

@@ -11,6 +11,7 @@ every amount is already cut to cents by the core (:mod:`planner._money`), and is
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from planner import Term
 from planner._dates import month_fractions, remaining_months, remaining_years
@@ -41,6 +42,12 @@ def term_words(code: str | None) -> str:
     except ValueError:
         return code
     return f"{term.count} {term.unit}{'s' if term.count > 1 else ''}"
+
+
+def option_words(option: Any) -> str:
+    """An option of :func:`planner.options` in words ("professional yearly/monthly, 3 years")."""
+    mode = "pay-per-use" if option.pay_per_use else "yearly/monthly"
+    return f"{option.edition} {mode}" + (f", {term_words(option.term)}" if option.term else "")
 
 
 def remaining_words(line: QuoteLine) -> str:
@@ -81,4 +88,4 @@ def refund_parts(refund: Refund, currency: str) -> list[tuple[str, str]]:
     ]
 
 
-__all__ = ["amount", "grouped", "refund_parts", "remaining_words", "term_words"]
+__all__ = ["amount", "grouped", "option_words", "refund_parts", "remaining_words", "term_words"]

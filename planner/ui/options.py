@@ -14,7 +14,7 @@ from planner import Catalog
 from . import _html
 from ._analysis import HORIZONS, OptionsQuery
 from ._fields import parse_whole
-from ._words import amount, grouped
+from ._words import amount, grouped, option_words
 
 _STYLE = {"description_width": "130px"}
 
@@ -121,7 +121,9 @@ class OptionsView:
         self.table.value = self._table(currency)
         from planner import charts  # plotly loads only when there is something to draw
 
-        _html.draw(self.chart, charts.bundle(charts.options_figure(self.options, currency=currency)))
+        _html.draw(
+            self.chart, charts.bundle(charts.options_figure(self.options, currency=currency, label=option_words))
+        )
 
     def _summary(self, currency: str) -> str:
         from planner.charts import break_evens
@@ -133,7 +135,7 @@ class OptionsView:
         if paid:
             best = paid[0]
             parts.append(
-                f"Cheapest paid way over {months} months: <b>{_html.esc(best.label)}</b>, "
+                f"Cheapest paid way over {months} months: <b>{_html.esc(option_words(best))}</b>, "
                 f"{_html.esc(amount(best.total, currency))}."
             )
         if free:
@@ -143,7 +145,7 @@ class OptionsView:
             )
         for ppu, rival, day in break_evens(self.options):
             parts.append(
-                f"<br>Break-even: {_html.esc(ppu.label)} overtakes {_html.esc(rival.label)} in "
+                f"<br>Break-even: {_html.esc(option_words(ppu))} overtakes {_html.esc(option_words(rival))} in "
                 f"<b>{day:%Y-%m}</b> (from then on, prepaying would have been cheaper)."
             )
         if any(o.illustrative for o in self.options):
@@ -171,7 +173,7 @@ class OptionsView:
             covers = f"no: over {quota_max:,} hosts from {o.uncovered_from:%Y-%m}" if o.uncovered_from else "yes"
             return (
                 o.rank,
-                o.label + (" ✱" if o.illustrative else ""),
+                option_words(o) + (" ✱" if o.illustrative else ""),
                 grouped(o.total),
                 grouped(o.cash),
                 len(o.increases),

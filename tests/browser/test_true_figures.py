@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 import planner
 from planner.charts import break_evens
+from planner.ui._words import option_words
 
 from .conftest import FIRST_VIEW_TIMEOUT_MS, STEP_TIMEOUT_MS, App
 
@@ -50,7 +51,7 @@ def test_options_read_at_a_glance(page: Page, app: App, screenshot) -> None:
     open_page(page, app, "/voila/render/options.ipynb?hosts=50", ".planner-options-table table")
     ((ppu, rival, day),) = break_evens(planner.options(planner.load_catalog(), region="cn-north-4", hosts=50))
     summary = page.locator(".planner-options-summary")
-    expect(summary).to_contain_text(f"{ppu.label} overtakes {rival.label} in {day:%Y-%m}")
+    expect(summary).to_contain_text(f"{option_words(ppu)} overtakes {option_words(rival)} in {day:%Y-%m}")
     expect(summary).to_contain_text("Cheapest paid way")
     expect(page.locator(".planner-options-table")).to_contain_text("Free edition")
     expect(page.locator(".planner-options-table summary")).to_contain_text("more options")

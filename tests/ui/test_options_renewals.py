@@ -11,6 +11,7 @@ import pytest
 import planner
 from planner import charts
 from planner.ui._analysis import OptionsQuery, Portfolio
+from planner.ui._words import option_words
 from planner.ui.explore import discounts_frame, edition_pivot, prices_frame
 from planner.ui.options import OptionsView
 from planner.ui.renewals import RenewalsView
@@ -24,7 +25,7 @@ def test_options_are_ranked_by_the_core_and_follow_the_hosts() -> None:
     assert [o.label for o in view.options] == [o.label for o in expected]
     assert [o.total for o in view.options] == [o.total for o in expected]
     cheapest_paid = next(o for o in view.options if o.total > 0)
-    assert f"<b>{cheapest_paid.label}</b>, {cheapest_paid.total:,} USD" in view.summary.value
+    assert f"<b>{option_words(cheapest_paid)}</b>, {cheapest_paid.total:,} USD" in view.summary.value
     before = [o.total for o in view.options]
 
     view.hosts.value = "500"
@@ -136,7 +137,7 @@ def test_options_show_basic_apart_and_write_the_break_even_out() -> None:
 
     assert "Cheapest paid way" in view.summary.value and "<b>basic" not in view.summary.value
     ((ppu, rival, day),) = break_evens(view.options)
-    assert f"{ppu.label} overtakes {rival.label} in <b>{day:%Y-%m}</b>" in view.summary.value
+    assert f"{option_words(ppu)} overtakes {option_words(rival)} in <b>{day:%Y-%m}</b>" in view.summary.value
     assert "Free edition" in view.table.value and "more options</summary>" in view.table.value
 
 
