@@ -219,3 +219,14 @@ def test_the_sample_shows_an_auto_renew_charge_only_where_it_renews_automaticall
     (bundle,) = view.timeline.outputs
     marks = [t for t in bundle["data"]["application/vnd.plotly.v1+json"]["data"] if t["name"] == "auto-renew charge"]
     assert len(marks[0]["y"]) == int(rows["auto_renew"].sum())
+
+
+def test_the_options_chart_marks_when_the_hosts_outgrow_the_largest_quota() -> None:
+    catalog = planner.load_catalog()
+    found = planner.options(catalog, region="cn-north-4", hosts=5000, growth_pct=Decimal(3), start=TODAY)
+    figure = charts.options_figure(found, currency="USD")
+    first = min(o.uncovered_from for o in found if o.uncovered_from)
+    assert {shape.x0 for shape in figure.layout.shapes} == {str(first)}
+    assert "hosts over the largest quota" in [a.text for a in figure.layout.annotations]
+    calm = charts.options_figure(planner.options(catalog, region="cn-north-4", hosts=50, start=TODAY), currency="USD")
+    assert not calm.layout.shapes
