@@ -61,7 +61,10 @@ class RenewalsView:
         self.accept.add_class("planner-renewals-disclaimer")
         self.accept.observe(lambda _c: self._render_export(), names="value")
         self.export = w.Button(
-            description="Export renewal orders", icon="download", button_style="primary", layout=w.Layout(width="auto")
+            description="Export renewal orders",
+            icon="download",
+            button_style="primary",
+            layout=w.Layout(width="max-content"),  # its own width: full words, not the column's
         )
         self.export.add_class("planner-renewals-export")
         self.export.on_click(self._export)

@@ -33,6 +33,14 @@ def type_into(page: Page, css: str, text: str) -> None:
     box.press("Enter")
 
 
+def assert_no_truncated_buttons(page: Page) -> None:
+    cut = page.evaluate(
+        "() => [...document.querySelectorAll('button')]"
+        ".filter(b => b.offsetWidth > 0 && b.scrollWidth > b.clientWidth + 1).map(b => b.textContent)"
+    )
+    assert cut == [], f"truncated button labels: {cut}"
+
+
 # -- 1. Compare options says when the hosts outgrow the largest quota ---------------------------------
 def test_1_options_flag_hosts_above_the_largest_quota(page: Page, app: App, screenshot) -> None:
     open_page(page, app, "/voila/render/options.ipynb?hosts=5000&growth=3&horizon=36", ".planner-options-table table")
@@ -91,6 +99,7 @@ def test_2_a_change_clears_the_old_chart_and_export_message(page: Page, app: App
     expect(page.locator(".planner-chart .js-plotly-plot")).to_have_count(0)
     expect(page.locator(".planner-message")).to_have_text("")
     expect(page.locator(".planner-download a")).to_have_count(0)
+    assert_no_truncated_buttons(page)
     screenshot(page, "planner-no-stale-figures")
 
 
@@ -184,6 +193,7 @@ def test_6_renewals_show_what_the_orders_carry_and_a_bad_upload_clears(page: Pag
     expect(errors).to_contain_text("<b>odd</b>")  # shown as text
     expect(page.locator(".planner-renewals-timeline")).to_contain_text("late")
     expect(page.locator(".planner-renewals-timeline")).to_contain_text("<b>odd</b> · cn-north-4")  # as text
+    assert_no_truncated_buttons(page)
     screenshot(page, "renewals-what-the-orders-carry")
 
     upload(page, "bad.csv", b"region,edition\nx,y\n")
