@@ -208,11 +208,11 @@ def options_figure(
         figure.update_yaxes(title_text=currency, tickformat=",", rangemode="tozero", row=row, col=1)
     uncovered = [o.uncovered_from for o in paid if o.uncovered_from]
     if uncovered:  # from then on one subscription cannot cover every host (the page says so too)
-        day = str(min(uncovered))
+        outgrown = str(min(uncovered))
         for row in range(1, len(editions) + 1):
-            figure.add_vline(x=day, line={"color": "#c62828", "dash": "dot"}, row=row, col=1)
+            figure.add_vline(x=outgrown, line={"color": "#c62828", "dash": "dot"}, row=row, col=1)
         figure.add_annotation(
-            x=day,
+            x=outgrown,
             y=1.0,
             yref="paper",
             text="hosts over the largest quota",
