@@ -64,23 +64,31 @@ def term_end(start: date, term: Term) -> date:
     return add_months(start, term.months)
 
 
-def remaining_months(change: date, expires: date) -> Decimal:
-    """Remaining period of a monthly order, in months [SPEC A5].
+def month_fractions(change: date, expires: date) -> list[tuple[int, int]]:
+    """The remaining period of a monthly order as Huawei writes it: ``(days left, days of the month)`` for
+    each calendar month, counting the days after ``change`` up to and including ``expires`` [SPEC A5].
 
-    For each calendar month: the days after ``change`` up to and including ``expires`` that fall in the
-    month, divided by the days of that month; summed, at working precision.
+    >>> month_fractions(date(2024, 6, 18), date(2024, 7, 8))  # 12/30 + 8/31
+    [(12, 30), (8, 31)]
+    """
+    parts: list[tuple[int, int]] = []
+    day = change + timedelta(days=1)
+    while day <= expires:
+        days_in_month = calendar.monthrange(day.year, day.month)[1]
+        last = min(date(day.year, day.month, days_in_month), expires)
+        parts.append(((last - day).days + 1, days_in_month))
+        day = last + timedelta(days=1)
+    return parts
+
+
+def remaining_months(change: date, expires: date) -> Decimal:
+    """Remaining period of a monthly order, in months [SPEC A5]: the sum of :func:`month_fractions`,
+    at working precision.
 
     >>> remaining_months(date(2024, 6, 18), date(2024, 7, 8))  # 12/30 + 8/31
     Decimal('0.65806452')
     """
-    total = Decimal(0)
-    day = change + timedelta(days=1)
-    while day <= expires:
-        days_in_month = calendar.monthrange(day.year, day.month)[1]
-        month_last = date(day.year, day.month, days_in_month)
-        last = min(month_last, expires)
-        total += Decimal((last - day).days + 1) / Decimal(days_in_month)
-        day = last + timedelta(days=1)
+    total = sum((Decimal(days) / Decimal(month) for days, month in month_fractions(change, expires)), Decimal(0))
     return work(total)
 
 

@@ -35,6 +35,26 @@ def current_expiry(current: Subscription) -> date | None:
         return None
 
 
+#: The characters Huawei's tags allow besides letters, digits and spaces [C: TMS "Tag Naming Rules"]:
+#: a key may hold _ . : = + - @, a value also /. A key neither starts nor ends with a space, nor with
+#: the system prefix _sys_.
+TAG_KEY_SYMBOLS = "_.:=+-@"
+TAG_VALUE_SYMBOLS = "_.:/=+-@"
+
+
+def _tag_problem(text: str, symbols: str, *, key: bool) -> str:
+    """What breaks Huawei's tag character rules in ``text``, in plain words ("" when nothing does)."""
+    wrong = sorted({ch for ch in text if not (ch.isalnum() or ch == " " or ch in symbols)})
+    if wrong:
+        shown = " ".join(repr(ch) for ch in wrong[:5])
+        return f"has characters a tag cannot hold ({shown}): use letters, digits, spaces and {symbols}"
+    if key and text != text.strip(" "):
+        return "starts or ends with a space"
+    if key and text.lower().startswith("_sys_"):
+        return "starts with _sys_, which Huawei keeps for system tags"
+    return ""
+
+
 @dataclass(frozen=True)
 class Lifecycle:
     """The dates around a yearly/monthly expiry [SPEC A4]: each is the last day of its stage."""
@@ -215,16 +235,20 @@ class FieldChecks:
             )
 
     def tags(self) -> None:
+        """Huawei's tag rules (TMS): how many, how long, which characters [C: TMS tag rules; D: lengths]."""
         limits = self.c.limits
         if len(self.r.tags) > limits.tags_max:
             self.error("tags.too_many", "tags", f"at most {limits.tags_max} tags, got {len(self.r.tags)}")
         for key, value in self.r.tags.items():
+            where = f"tags.{key[:20]}"
             if not 1 <= len(key) <= limits.tag_key_max:
-                self.error("tags.key", f"tags.{key[:20]}", f"a tag key has 1 to {limits.tag_key_max} characters")
+                self.error("tags.key", where, f"a tag key has 1 to {limits.tag_key_max} characters")
+            elif bad := _tag_problem(key, TAG_KEY_SYMBOLS, key=True):
+                self.error("tags.key", where, f"the tag key {key[:40]!r} {bad}")
             if len(value) > limits.tag_value_max:
-                self.error(
-                    "tags.value", f"tags.{key[:20]}", f"a tag value has at most {limits.tag_value_max} characters"
-                )
+                self.error("tags.value", where, f"a tag value has at most {limits.tag_value_max} characters")
+            elif bad := _tag_problem(value, TAG_VALUE_SYMBOLS, key=False):
+                self.error("tags.value", where, f"the value of tag {key[:40]!r} {bad}")
 
     def target_basics(self, target: Target) -> None:
         """What can be checked of a target without knowing the subscription it changes (SPEC B6)."""

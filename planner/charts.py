@@ -13,8 +13,9 @@ itself is imported only by the frame builders (the planner page's chart does wit
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from planner import break_even
 if TYPE_CHECKING:
     import pandas as pd
 
-    from planner import Option, Quote
+    from planner import Catalog, Option, Quote
 
 #: One colour per edition, the same on every chart.
 EDITION_COLOURS = {"basic": "#9e9e9e", "standard": "#1e88e5", "professional": "#8e24aa"}
@@ -47,7 +48,9 @@ def bundle(figure: go.Figure) -> dict[str, Any]:
     Cheaper than ``fig.show()`` (no renderer machinery) and than ``FigureWidget`` (no anywidget model).
     """
     fig = json.loads(figure.to_json())
-    fig["config"] = {"displaylogo": False, "responsive": True}
+    # A figure with its own height is drawn at that height: "responsive" sizes the chart to its container,
+    # which has no height while a page is first laid out (the chart came up 0 px tall on first load).
+    fig["config"] = {"displaylogo": False, "responsive": figure.layout.height is None}
     return {"application/vnd.plotly.v1+json": fig, "text/plain": f"<{figure.layout.title.text or 'chart'}>"}
 
 
@@ -75,8 +78,8 @@ def quote_figure(quote: Quote) -> go.Figure:
         )
     )
     figure.update_layout(
-        title={"text": f"Cost by line, {what}: {total} {data['currency']}"},
-        xaxis_title=data["currency"],
+        title={"text": f"Cost by line, {what}: {Decimal(total):,} {data['currency']}"},
+        xaxis={"title": {"text": data["currency"]}, "tickformat": ","},
         yaxis={"autorange": "reversed"},
         height=120 + 40 * len(lines),
         showlegend=False,
@@ -132,68 +135,95 @@ def timeline_frame(options: Sequence[Option]) -> pd.DataFrame:
     )
 
 
-def options_figure(options: Sequence[Option], *, currency: str, show: int = 6) -> go.Figure:
-    """Cumulative cost lines of the ``show`` cheapest options (plus pay-per-use), break-evens marked.
+def break_evens(options: Sequence[Option]) -> list[tuple[Option, Option, date]]:
+    """Each pay-per-use option with the cheapest prepaid option of its edition and the month it catches up.
 
-    A break-even is where pay-per-use's running cost catches up with a yearly/monthly option's: from
-    there on, prepaying would have been cheaper.
+    From that month on pay-per-use has cost more since the start: prepaying would have been cheaper.
     """
-    frame = timeline_frame(options)
-    hourly = [o for o in options if o.pay_per_use]
-    # Each pay-per-use line is compared with the cheapest prepaid option of its edition: always drawn.
-    rivals = {
-        ppu.label: next((o for o in options if o.edition == ppu.edition and not o.pay_per_use), None) for ppu in hourly
-    }
-    keep = {o.label for o in rivals.values() if o is not None}
-    chosen = [o for o in options if o.rank <= show or o.pay_per_use or o.label in keep]
-    figure = go.Figure()
-    for option in chosen:
-        rows = frame[frame["option"] == option.label]
-        dash = "dot" if option.pay_per_use else ("solid" if option.rank == 1 else "dash")
-        figure.add_trace(
-            go.Scatter(
-                x=rows["month"],
-                y=rows["cumulative"],
-                name=f"#{option.rank} {option.label}",
-                mode="lines",
-                line={
-                    "shape": "hv",
-                    "dash": dash,
-                    "color": EDITION_COLOURS.get(option.edition),
-                    "width": 3 if option.rank == 1 else 1.5,
-                },
-                hovertemplate="%{x|%Y-%m}: %{y:,.2f} " + currency + "<extra>" + option.label + "</extra>",
-            )
-        )
-    marks_x, marks_y, marks_text = [], [], []
-    for ppu in hourly:
-        rival = rivals[ppu.label]
+    found = []
+    for ppu in (o for o in options if o.pay_per_use):
+        rival = next((o for o in options if o.edition == ppu.edition and not o.pay_per_use), None)
         day = break_even(ppu, rival) if rival is not None else None
         if rival is not None and day is not None:
-            cost = dict(ppu.timeline)[day]
-            marks_x.append(day)
-            marks_y.append(float(cost))
-            marks_text.append(
-                f"{ppu.label} has cost as much as {rival.label} by {day:%Y-%m}: prepaying is cheaper from here"
+            found.append((ppu, rival, day))
+    return found
+
+
+def options_figure(
+    options: Sequence[Option], *, currency: str, show: int = 3, label: Callable[[Option], str] | None = None
+) -> go.Figure:
+    """Cumulative cost lines, one panel per paid edition (each on its own scale, so every line can be told
+    apart): the ``show`` cheapest yearly/monthly terms of the edition and its pay-per-use, break-evens marked.
+    The free basic edition costs nothing and is left out (the page shows it apart). ``label`` names an
+    option (default: ``Option.label``).
+    """
+    name_of = label or (lambda option: option.label)
+    from plotly.subplots import make_subplots
+
+    paid = [o for o in options if o.total > 0]
+    editions = list(dict.fromkeys(o.edition for o in paid))
+    figure = make_subplots(
+        rows=max(len(editions), 1),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[f"{e} edition" for e in editions],
+    )
+    marks = {ppu.label: (rival, day) for ppu, rival, day in break_evens(options)}
+    for row, edition in enumerate(editions, start=1):
+        mine = [o for o in paid if o.edition == edition]
+        chosen = [o for o in mine if not o.pay_per_use][:show] + [o for o in mine if o.pay_per_use]
+        for index, option in enumerate(chosen):
+            dash = "dot" if option.pay_per_use else ("solid", "dash", "dashdot", "longdash")[min(index, 3)]
+            figure.add_trace(
+                go.Scatter(
+                    x=[day for day, _ in option.timeline],
+                    y=[float(total) for _, total in option.timeline],
+                    name=f"#{option.rank} {name_of(option)}",
+                    legendgroup=edition,
+                    mode="lines",
+                    line={"shape": "hv", "dash": dash, "color": EDITION_COLOURS.get(edition), "width": 2},
+                    hovertemplate="%{x|%Y-%m}: %{y:,.2f} " + currency + "<extra>" + name_of(option) + "</extra>",
+                ),
+                row=row,
+                col=1,
             )
-    if marks_x:
-        figure.add_trace(
-            go.Scatter(
-                x=marks_x,
-                y=marks_y,
-                mode="markers",
-                name="break-even (pay-per-use catches up)",
-                marker={"symbol": "x", "size": 11, "color": "#e53935"},
-                text=marks_text,
-                hovertemplate="%{text}<extra></extra>",
-            )
+            if option.label in marks:
+                rival, day = marks[option.label]
+                figure.add_trace(
+                    go.Scatter(
+                        x=[day],
+                        y=[float(dict(option.timeline)[day])],
+                        mode="markers+text",
+                        name=f"break-even: {name_of(option)} overtakes {name_of(rival)} in {day:%Y-%m}",
+                        legendgroup=edition,
+                        marker={"symbol": "x", "size": 12, "color": "#e53935"},
+                        text=[f"break-even {day:%Y-%m}"],
+                        textposition="top left",
+                        hovertemplate=f"{name_of(option)} overtakes {name_of(rival)} in {day:%Y-%m}<extra></extra>",
+                    ),
+                    row=row,
+                    col=1,
+                )
+        figure.update_yaxes(title_text=currency, tickformat=",", rangemode="tozero", row=row, col=1)
+    uncovered = [o.uncovered_from for o in paid if o.uncovered_from]
+    if uncovered:  # from then on one subscription cannot cover every host (the page says so too)
+        outgrown = str(min(uncovered))
+        for row in range(1, len(editions) + 1):
+            figure.add_vline(x=outgrown, line={"color": "#c62828", "dash": "dot"}, row=row, col=1)
+        figure.add_annotation(
+            x=outgrown,
+            y=1.0,
+            yref="paper",
+            text="hosts over the largest quota",
+            showarrow=False,
+            yanchor="bottom",
+            font={"color": "#c62828"},
         )
     figure.update_layout(
-        title={"text": f"Cumulative cost paid, {currency}"},
-        xaxis_title="month",
-        yaxis_title=currency,
-        height=440,
-        legend={"orientation": "h", "y": -0.2},
+        title={"text": f"Cumulative cost paid, {currency}, by edition"},
+        height=200 + 260 * max(len(editions), 1),
+        legend={"orientation": "h", "y": -0.12},
         **_LAYOUT,
     )
     return _styled(figure)
@@ -207,6 +237,8 @@ def renewals_figure(frame: pd.DataFrame, *, today: date | None = None) -> go.Fig
     and ``auto_renew_charge`` (a date or empty), as :func:`planner.ui.renewals.portfolio_frame` builds.
     """
     figure = go.Figure()
+    # Plotly reads a subset of HTML in labels: a name from an uploaded file is escaped ("<b>x" stays text).
+    labels = [html.escape(str(label)) for label in frame["label"]]
     spans = (
         ("running", "start", "expires", "#43a047"),
         ("grace period", "expires", "grace_ends", "#fb8c00"),
@@ -217,7 +249,7 @@ def renewals_figure(frame: pd.DataFrame, *, today: date | None = None) -> go.Fig
             go.Bar(
                 base=[_ms(d) for d in frame[begin]],
                 x=[_duration_ms(b, e) for b, e in zip(frame[begin], frame[end], strict=True)],
-                y=frame["label"],
+                y=labels,
                 orientation="h",
                 name=name,
                 marker_color=colour,
@@ -230,7 +262,7 @@ def renewals_figure(frame: pd.DataFrame, *, today: date | None = None) -> go.Fig
         figure.add_trace(
             go.Scatter(
                 x=[_ms(d) for d in charges["auto_renew_charge"]],
-                y=charges["label"],
+                y=[html.escape(str(label)) for label in charges["label"]],
                 mode="markers",
                 name="auto-renew charge",
                 marker={"symbol": "diamond", "size": 11, "color": "#1e88e5"},
@@ -295,6 +327,73 @@ def prices_figure(prices: pd.DataFrame, *, currency: str) -> go.Figure:
     return _styled(figure)
 
 
+def regional_prices_figure(catalog: Catalog) -> go.Figure:
+    """What differs between regions: for each item and billing mode that some region prices on its own, the
+    price in every region that sells it, the regions with their own price highlighted. When no region
+    differs, the editions' list prices (the same everywhere)."""
+    from plotly.subplots import make_subplots
+
+    from planner import ACTIONS, EDITIONS
+
+    pairs = sorted({(p.item, p.billing_mode) for p in catalog.prices.values() if p.region != "*"})
+    currency = catalog.currency
+    if not pairs:
+        figure = go.Figure()
+        for edition in EDITIONS:
+            price = catalog.price(next(iter(catalog.regions)), edition, "yearly_monthly")
+            if price is not None:
+                figure.add_trace(
+                    go.Bar(x=[edition], y=[float(price.price)], name=edition, marker_color=EDITION_COLOURS[edition])
+                )
+        figure.update_layout(title={"text": f"Every region has the same list prices ({currency} per quota-month)"})
+        return _styled(figure)
+    figure = make_subplots(rows=len(pairs), cols=1, vertical_spacing=0.25)
+    titles = []
+    for row, (item, mode) in enumerate(pairs, start=1):
+        regions, values, own = [], [], []
+        for region_id in catalog.regions:
+            if item in catalog.editions:
+                sold = catalog.sells(region_id, item, mode)
+            else:
+                holders = ACTIONS["buy_package"].current_offers(catalog, region_id)
+                sold = any(mode in modes for modes in holders.values())
+            price = catalog.price(region_id, item, mode)
+            if sold and price is not None:
+                regions.append(region_id)
+                values.append(price.price)
+                own.append(price.region == region_id)
+        unit = catalog.price(regions[0], item, mode) if regions else None
+        per = f"{currency}/{unit.unit}/{unit.period}" if unit else currency
+        figure.add_trace(
+            go.Bar(
+                x=regions,
+                y=[float(v) for v in values],
+                marker_color=["#fb8c00" if mine else "#90a4ae" for mine in own],
+                text=[f"{v.normalize():f}" for v in values],
+                textposition="outside",
+                hovertemplate="%{x}: %{text} " + per + "<extra></extra>",
+                showlegend=False,
+            ),
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(title_text=per, rangemode="tozero", row=row, col=1)
+        titles.append(f"{item} {MODE_NAMES.get(mode, mode)}")
+    figure.update_layout(
+        title={
+            "text": "Where regions differ: "
+            + "; ".join(titles)
+            + " (orange: the region's own price, grey: every region's)"
+        },
+        height=160 + 300 * len(pairs),
+        **_LAYOUT,
+    )
+    return _styled(figure)
+
+
+MODE_NAMES = {"yearly_monthly": "yearly/monthly", "pay_per_use": "pay-per-use"}
+
+
 def _styled(figure: go.Figure) -> go.Figure:
     figure.update_xaxes(**_AXIS)
     figure.update_yaxes(**_AXIS)
@@ -318,11 +417,13 @@ def _as_date(value: object) -> date:
 
 __all__ = [
     "EDITION_COLOURS",
+    "break_evens",
     "bundle",
     "options_figure",
     "options_frame",
     "prices_figure",
     "quote_figure",
+    "regional_prices_figure",
     "renewal_cost_figure",
     "renewals_figure",
     "timeline_frame",

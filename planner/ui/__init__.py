@@ -40,6 +40,13 @@ def renewals_app(*, catalog: Any = None, today: date | None = None, portfolio: A
     return RenewalsView.start(catalog, today=today, portfolio=portfolio).widget
 
 
+def catalog_app(*, catalog: Any = None, region: str | None = None) -> Any:
+    """The catalog page: a region's prices per edition and billing mode, their sources, regional differences."""
+    from .catalog import catalog_page
+
+    return catalog_page(catalog, region=region)
+
+
 def nav(current: str) -> Any:
     """The navigation bar between the app's pages, as an HTML widget."""
     import ipywidgets as w
@@ -54,6 +61,7 @@ __all__ = [
     "ACTION_LABELS",
     "OrderDraft",
     "OrderModel",
+    "catalog_app",
     "nav",
     "options_app",
     "order_app",

@@ -162,7 +162,7 @@ class Portfolio:
             current["term"] = row["term"]
         if row["expires"]:
             current["expires"] = row["expires"]
-        current["auto_renew"] = row["auto_renew"].lower() in ("true", "yes", "1")
+        current["auto_renew"] = _flag(row["auto_renew"]) is True
         request: dict[str, Any] = {
             "region": row["region"],
             "hosts": _int(row["hosts"]) if row["hosts"] else _int(row["quota"]),
@@ -191,17 +191,20 @@ class Portfolio:
         import pandas as pd
 
         records = []
-        for (_, row), quote in zip(self.frame.iterrows(), self.quotes, strict=True):
+        for index, ((_, row), quote) in enumerate(zip(self.frame.iterrows(), self.quotes, strict=True)):
             expires = _date(row["expires"])
             stages = planner.Lifecycle.of(self.catalog, expires) if expires else None
-            auto_renew = row["auto_renew"].lower() in ("true", "yes", "1")
+            auto_renew = _flag(row["auto_renew"]) is True
             data = quote.to_dict()
+            problems = self.row_problems(row, quote)
             records.append(
                 {
+                    "line": index + 2,  # the file's line: line 1 is the header
                     "name": row["name"],
                     "region": row["region"],
                     "edition": row["edition"],
                     "quota": row["quota"],
+                    "hosts": row["hosts"],
                     "term": row["term"],
                     "label": f"{row['name']} · {row['region']}",
                     "start": _date(row["start"]),
@@ -213,11 +216,27 @@ class Portfolio:
                     "auto_renew_charge": stages.auto_renew_charge if stages and auto_renew else None,
                     "renewal_cost": Decimal(data["total"]) if quote.ok and data.get("total") else None,
                     "new_expiry": _date(data.get("expires", "")),
-                    "ok": bool(quote.ok),
-                    "problems": "; ".join(f"{p.rule}: {p.message}" for p in quote.errors),
+                    "ok": bool(quote.ok) and not problems,
+                    "problems": "; ".join(problems),
+                    # What the renewal order will carry that the reader should know (grace period, hosts
+                    # above the quota): the core's warnings, in its words.
+                    "notes": "; ".join(w.message for w in quote.warnings if w.rule not in _NOT_NOTES),
+                    "illustrative": quote.illustrative,
                 }
             )
         return pd.DataFrame.from_records(records, columns=_ROW_COLUMNS)
+
+    def row_problems(self, row: Any, quote: Any) -> list[str]:
+        """What is wrong with one line of the file, naming the column in plain words; the core's rules, read
+        back to the column they came from, plus the cells only this page reads (``auto_renew``)."""
+        problems = []
+        if _flag(row["auto_renew"]) is None:
+            problems.append(f"column auto_renew: “{row['auto_renew'][:40]}” is not true or false")
+        for p in quote.errors:
+            column = _COLUMN_OF.get(p.field, "")
+            where = f"column {column}: " if column else ""
+            problems.append(f"{where}{p.message} ({p.rule})")
+        return problems
 
     def cost_by_region(self) -> pd.DataFrame:
         """Renewal cost per region (renewable rows only), with Decimal sums; the total is their sum."""
@@ -243,8 +262,8 @@ class Portfolio:
         """Write one renewal order per renewable row; return the files and, per skipped row, why."""
         written, skipped = [], []
         for (_, row), quote in zip(self.frame.iterrows(), self.quotes, strict=True):
-            if not quote.ok:
-                skipped.append((row["name"], list(quote.errors)))
+            if not quote.ok or _flag(row["auto_renew"]) is None:
+                skipped.append((row["name"], list(quote.errors) or [Problem("request.malformed", "auto_renew", "")]))
                 continue
             try:
                 request = self.renew_request(row, accept=accept_disclaimer)  # the core refuses it unless accepted
@@ -255,10 +274,12 @@ class Portfolio:
 
 
 _ROW_COLUMNS = [
+    "line",
     "name",
     "region",
     "edition",
     "quota",
+    "hosts",
     "term",
     "label",
     "start",
@@ -271,7 +292,35 @@ _ROW_COLUMNS = [
     "new_expiry",
     "ok",
     "problems",
+    "notes",
+    "illustrative",
 ]
+
+#: A renewal request's fields and the portfolio column each comes from (to name the column of a problem).
+_COLUMN_OF = {
+    "region": "region",
+    "hosts": "hosts",
+    "current.edition": "edition",
+    "current.billing_mode": "billing_mode",
+    "current.quota": "quota",
+    "current.term": "term",
+    "current.start": "start",
+    "current.expires": "expires",
+    "current": "edition",
+    "tags.subscription": "name",  # the renewal order is tagged with the row's name
+}
+#: Warnings every row has (the disclaimer is accepted at export) or that the page shows once, as a banner.
+_NOT_NOTES = {"disclaimer.not_accepted", "price.illustrative"}
+
+
+def _flag(text: str) -> bool | None:
+    """``auto_renew`` as written in the file: true/false (yes/no, 1/0, or empty for false); else ``None``."""
+    value = text.strip().lower()
+    if value in ("true", "yes", "1"):
+        return True
+    if value in ("false", "no", "0", ""):
+        return False
+    return None
 
 
 def _int(text: str) -> int | str:

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import display
 
 import planner
 
 from . import _html
 from ._fields import FIELDS, FormField, words
 from ._model import OrderModel
+from ._words import amount, grouped, refund_parts, remaining_words
 
 DISCLAIMER = (
     "Disclaimer: this is a plan, not a purchase. Amounts come from the price catalog {catalog} "
@@ -42,6 +42,8 @@ class OrderForm:
         self._syncing = False
         catalog = model.catalog
         self.inputs: dict[str, w.ValueWidget] = {}
+        self.notes: dict[str, w.HTML] = {}  # under each field: its broken rules, or a choice made for the user
+        self.rows: dict[str, w.VBox] = {}  # a field and its note, shown or hidden together
 
         self.header = w.HTML(_html.nav("planner"))
         self.notices = w.HTML()
@@ -55,7 +57,8 @@ class OrderForm:
             if package.max == 1:
                 box: w.ValueWidget = w.Checkbox(description=package.name, indent=False, layout=_field())
             else:
-                box = w.IntText(
+                box = w.Text(  # text, not IntText: see the whole-number fields below
+                    continuous_update=False,
                     description=f"{package.unit}",
                     style=_STYLE,
                     layout=_field(),
@@ -73,6 +76,8 @@ class OrderForm:
             ]
         )
         self.package_box.add_class("planner-packages")
+        self.notes["packages"] = w.HTML()
+        self.notes["packages"].add_class("planner-note-packages")
         self._hook("auto_renew", w.Checkbox(description=FIELDS["auto_renew"].label, indent=False))
         self.disclaimer_text = w.HTML(
             "<div class='planner-muted'>"
@@ -97,7 +102,9 @@ class OrderForm:
         self.lines.add_class("planner-quote")
         self.chart = w.Output(layout=w.Layout(min_height="0px"))
         self.chart.add_class("planner-chart")
-        self.export_button = w.Button(description="Export order", icon="download", button_style="primary")
+        self.export_button = w.Button(
+            description="Export order", icon="download", button_style="primary", layout=w.Layout(width="auto")
+        )
         self.export_button.add_class("planner-export")
         self.export_button.on_click(self._export)
         self.export_hint = w.HTML()
@@ -111,7 +118,7 @@ class OrderForm:
         self.current_box = w.VBox(
             [self._section("Your current subscription")]
             + [
-                self.inputs[n]
+                self.rows[n]
                 for n in (
                     "current_edition",
                     "current_billing_mode",
@@ -129,21 +136,22 @@ class OrderForm:
         form = w.VBox(
             [
                 self._section("Where and what"),
-                self.inputs["region"],
-                self.inputs["action"],
-                self.inputs["hosts"],
-                self.inputs["on"],
+                self.rows["region"],
+                self.rows["action"],
+                self.rows["hosts"],
+                self.rows["on"],
                 self.current_box,
                 self.target_title,
-                self.inputs["edition"],
-                self.inputs["billing_mode"],
-                self.inputs["quota"],
-                self.inputs["term"],
-                self.inputs["auto_renew"],
+                self.rows["edition"],
+                self.rows["billing_mode"],
+                self.rows["quota"],
+                self.rows["term"],
+                self.rows["auto_renew"],
                 self.packages_title,
                 self.package_box,
+                self.notes["packages"],
                 self._section("Order details"),
-                self.inputs["tags"],
+                self.rows["tags"],
             ],
             layout=w.Layout(width="430px", flex="0 0 auto"),
         )
@@ -157,7 +165,7 @@ class OrderForm:
                 self.chart,
                 self.warnings,
                 self.disclaimer_text,
-                self.inputs["accept_disclaimer"],
+                self.rows["accept_disclaimer"],
                 w.HBox([self.export_button, self.export_hint]),
                 self.message,
                 self.download,
@@ -185,6 +193,10 @@ class OrderForm:
         widget.add_class(FIELDS[name].css)
         widget.observe(self._changed(name), names="value")
         self.inputs[name] = widget
+        note = w.HTML()
+        note.add_class(f"planner-note-{name.replace('_', '-')}")
+        self.notes[name] = note
+        self.rows[name] = w.VBox([widget, note], layout=w.Layout(margin="0"))
 
     def _widget(self, field: FormField) -> None:
         """The widget of one field of the table: its kind picks the widget, the table gives the words."""
@@ -195,7 +207,9 @@ class OrderForm:
         if field.kind == "choice":
             widget = w.Dropdown(**common)
         elif field.kind == "int":
-            widget = w.IntText(**common, tooltip=hint)
+            # Text, not IntText: the browser's number box turns "12.5" into 125 and "1e3" into 13 without a
+            # word; the model reads the text and refuses what is not a whole number, at the field.
+            widget = w.Text(**common, placeholder=hint, tooltip=hint, continuous_update=False)
         elif field.kind == "date":
             widget = w.DatePicker(**common, tooltip=hint)
         else:
@@ -208,8 +222,10 @@ class OrderForm:
             if self._syncing:
                 return
             value = change["new"]
-            if name in ("on", "current_start", "current_expires", "current_purchased_at") and value is None:
-                return  # a half-typed date: keep the last whole one
+            if FIELDS[name].kind == "int":
+                self.model.type_number(name, str(value))
+                return
+            # An emptied (or half-typed) date is None: the model reports it, it never keeps the old date.
             if isinstance(value, dt.datetime):
                 value = value.date()
             self.model.update(**{name: value})
@@ -220,9 +236,10 @@ class OrderForm:
         def forward(change: dict[str, Any]) -> None:
             if self._syncing:
                 return
-            sizes = dict(self.model.draft.packages)
-            sizes[pkg_id] = int(change["new"])
-            self.model.update(packages=sizes)
+            if isinstance(change["new"], bool):  # an on/off package (a checkbox) is 1 or nothing
+                self.model.update(packages={**self.model.draft.packages, pkg_id: int(change["new"])})
+            else:
+                self.model.type_package(pkg_id, str(change["new"]))
 
         return forward
 
@@ -249,14 +266,19 @@ class OrderForm:
             if name in model.SELECTS:
                 continue
             value = getattr(draft, name)
+            if FIELDS[name].kind == "int":
+                value = draft.unreadable.get(name, str(value))
             if widget.value != value:
                 widget.value = value
-            widget.layout.display = None if model.shows(name) else "none"
-        for name in model.SELECTS:
-            self.inputs[name].layout.display = None if model.shows(name) else "none"
+        beside = model.beside()
+        for name, row in self.rows.items():
+            row.layout.display = None if model.shows(name) else "none"
+            self._note(name, beside.get(name, []), model.changed.get(name, ""))
+        self._note("packages", beside.get("packages", []), "")
         for pkg_id, box in self.packages.items():
             size = draft.packages.get(pkg_id, 0)
-            shown: Any = bool(size) if isinstance(box, w.Checkbox) else size
+            typed = draft.unreadable.get(f"packages.{pkg_id}")
+            shown: Any = bool(size) if isinstance(box, w.Checkbox) else (typed if typed is not None else str(size))
             if box.value != shown:
                 box.value = shown
         self.current_box.layout.display = None if model.action.needs_current else "none"
@@ -267,9 +289,26 @@ class OrderForm:
         self.target_title.layout.display = None if any(model.shows(n) for n in target_fields) else "none"
         self.notices.value = "".join(_html.notice(text) for text in model.notices)
 
+    def _note(self, name: str, problems: list[str], changed: str) -> None:
+        """The words under a field: its broken rules (the field outlined in red), or a choice made for the user."""
+        widget = self.inputs.get(name, self.package_box)
+        if problems:
+            widget.add_class("planner-invalid")
+            html = "".join(f"<div class='planner-field-error'>{_html.esc(p)}</div>" for p in problems)
+        else:
+            widget.remove_class("planner-invalid")
+            html = f"<div class='planner-field-note'>{_html.esc(changed)}</div>" if changed else ""
+        if self.notes[name].value != html:
+            self.notes[name].value = html
+
     def _render_results(self, model: OrderModel) -> None:
         quote = model.quote
-        self.errors.value = _html.problem_list(model.errors, css="planner-bad", title="Fix these to get a price:")
+        # Whatever the last export said belongs to the last request: a change clears it.
+        self.message.value = ""
+        self.download.value = ""
+        self.errors.value = _html.problem_list(
+            model.shown_errors, css="planner-bad", title="Fix these to get a price:", label=model.label_of
+        )
         self.banner.value = (
             _html.notice(
                 "Illustrative prices: some figures in this quote are not published by Huawei "
@@ -301,14 +340,13 @@ class OrderForm:
         if key == self._chart_key:
             return
         self._chart_key = key
-        self.chart.clear_output(wait=True)
-        if not model.priced or not model.quote.lines:
+        if not model.priced or not model.quote.lines or model.quote.refund is not None:
+            # (a refund has its own table: a bar "due now" would say the opposite)
+            _html.draw(self.chart, None)  # no chart of an old price under "No price until …"
             return
         from planner import charts  # plotly is imported only once a chart is needed
 
-        figure = charts.quote_figure(model.quote)
-        with self.chart:
-            display(charts.bundle(figure), raw=True)
+        _html.draw(self.chart, charts.bundle(charts.quote_figure(model.quote)))
 
     # -- export -----------------------------------------------------------------------------------
     def _export(self, _button: w.Button) -> None:
@@ -324,62 +362,86 @@ class OrderForm:
                 f"Not exported: cannot write the files ({exc.strerror}).", css="planner-bad"
             )
             return
-        order = files.order
-        total = order.get("total", "")
+        quote = self.model.quote
+        money = (
+            f"refund {amount(quote.refund.amount, quote.currency)}"
+            if quote.refund
+            else (f"total {amount(quote.total, quote.currency)}")
+        )
         self.message.value = _html.notice(
-            f"Order written: {files.json_path.name} and {files.csv_path.name} in {files.json_path.parent} "
-            f"(total {total} {order.get('currency', '')}).",
+            f"Order written: {files.json_path.name} and {files.csv_path.name} in {files.json_path.parent} ({money}).",
             css="planner-ok",
         )
         self.download.value = _html.download_links([files.json_path, files.csv_path])
 
 
 def _total_html(quote: Any) -> str:
-    data = quote.to_dict()
-    currency = _html.esc(data["currency"])
-    parts = [
-        f"<div class='planner-total-line'>Due now: <span class='planner-total-amount'>"
-        f"{_html.esc(data['total'])}</span> {currency}</div>"
-    ]
+    """The headline: what is due now (or the refund, or the hourly rate), and the dates around it."""
+    currency = quote.currency
+    refund = quote.refund
+    if refund is not None:
+        # An unsubscribe gives money back: "Refund: 21,229.49 USD", never a negative amount due (SPEC B3).
+        parts = [
+            f"<div class='planner-total-line'>Refund: <span class='planner-total-amount'>"
+            f"{_html.esc(grouped(refund.amount))}</span> {_html.esc(currency)}</div>",
+            _html.table(
+                ["How the refund is worked out", ""], refund_parts(refund, currency), css="planner-table planner-refund"
+            ),
+        ]
+    else:
+        parts = [
+            f"<div class='planner-total-line'>Due now: <span class='planner-total-amount'>"
+            f"{_html.esc(grouped(quote.total))}</span> {_html.esc(currency)}</div>"
+        ]
     facts = []
-    if "monthly_estimate" in data:
-        facts.append(f"about {_html.esc(data['monthly_estimate'])} {currency} a month (730 hours)")
-    if "hourly" in data:
-        facts.append(f"{_html.esc(data['hourly'])} {currency} an hour, billed by the second")
-    if "expires" in data:
-        facts.append(f"expires {_html.esc(data['expires'])}")
-    if "auto_renew_charge" in data:
-        facts.append(f"auto-renewal charged on {_html.esc(data['auto_renew_charge'])}")
-    if "refund" in data:
-        refund = data["refund"]
-        facts.append("refund: " + ", ".join(f"{_html.esc(k)} {_html.esc(v)}" for k, v in refund.items()))
+    if quote.monthly_estimate is not None:
+        facts.append(f"about {amount(quote.monthly_estimate, currency)} a month (730 hours)")
+    if quote.hourly is not None:
+        facts.append(f"{quote.hourly.normalize():,f} {currency} an hour, billed by the second")
+    if quote.expires is not None:
+        facts.append(f"{'ends' if refund is not None else 'expires'} {quote.expires.isoformat()}")
+    if quote.auto_renew_charge is not None:
+        facts.append(f"auto-renewal charged on {quote.auto_renew_charge.isoformat()}")
+    if refund is not None:
+        facts.append(f"as of {refund.as_of:%Y-%m-%d %H:%M}")
     if facts:
-        parts.append(f"<div class='planner-muted'>{'; '.join(facts)}</div>")
+        parts.append(f"<div class='planner-muted planner-facts'>{_html.esc('; '.join(facts))}</div>")
     return "".join(parts)
 
 
 def _lines_html(quote: Any) -> str:
-    data = quote.to_dict()
+    """One row per line with its figures, then its math and (for a change mid-term) its remaining period."""
+    currency = quote.currency
     rows = []
-    for line in data["lines"]:
+    for line in quote.lines:
+        quantity = f"{line.quantity:,} {line.unit}"
+        # Money flowing back is written as such, never as a negative amount due (SPEC B3).
+        due = f"{grouped(-line.amount)} back" if line.amount < 0 else grouped(line.amount)
         cells = (
-            f"<td>{_html.esc(line['description'])}</td>"
-            f"<td class='num'>{_html.esc(line['quantity'])} {_html.esc(line['unit'])}</td>"
-            f"<td class='num'>{_html.esc(line['unit_price'])}/{_html.esc(line['period'])}</td>"
-            f"<td class='num'>{_html.esc(line['periods'])}</td>"
-            f"<td class='num'>{_html.esc(line['discount'])}</td>"
-            f"<td class='num'>{_html.esc(line['amount'])}</td>"
+            f"<td>{_html.esc(line.description)}</td>"
+            f"<td class='num'>{_html.esc(quantity)}</td>"
+            f"<td class='num'>{_html.esc(f'{line.unit_price:,}')}/{_html.esc(line.period)}</td>"
+            f"<td class='num'>{_html.esc(line.periods)}</td>"
+            f"<td class='num'>{_html.esc(line.discount)}</td>"
+            f"<td class='num'>{_html.esc(due)}</td>"
         )
-        rows.append(f"<tr>{cells}</tr><tr class='math'><td colspan='6'>{_html.esc(line['math'])}</td></tr>")
+        rows.append(f"<tr>{cells}</tr>")
+        remaining = remaining_words(line)
+        if remaining:
+            rows.append(
+                f"<tr class='math planner-remaining'><td colspan='6'>remaining period: {_html.esc(remaining)}"
+                f" {_html.esc(line.period)}s</td></tr>"
+            )
+        rows.append(f"<tr class='math'><td colspan='6'>{_html.esc(line.math)}</td></tr>")
     head = "".join(
         f"<th class='{c}'>{_html.esc(t)}</th>"
         for t, c in (
             ("Line", ""),
             ("Quantity", "num"),
-            (f"Unit price ({data['currency']})", "num"),
+            (f"Unit price ({currency})", "num"),
             ("Periods", "num"),
             ("Discount", "num"),
-            (f"Amount ({data['currency']})", "num"),
+            (f"Amount ({currency})", "num"),
         )
     )
     return f"<table class='planner-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

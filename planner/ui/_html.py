@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from planner import Problem
 
@@ -14,7 +15,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("planner", "Plan an order", "/"),
     ("options", "Compare options", "/voila/render/options.ipynb"),
     ("renewals", "Renewals", "/voila/render/renewals.ipynb"),
-    ("explore", "Catalog", "/voila/render/explore.ipynb"),
+    ("explore", "Catalog", "/voila/render/catalog.ipynb"),
 )
 
 STYLE = """
@@ -36,6 +37,15 @@ STYLE = """
 .planner-muted { color: #666; font-size: 12px; }
 .planner-errors ul, .planner-warnings ul { margin: 2px 0 2px 1.2em; padding: 0; }
 .planner-section { font-weight: 600; margin: 10px 0 2px 0; color: #333; }
+.planner-invalid input, .planner-invalid select, .planner-invalid textarea {
+  border-color: #d32f2f !important; box-shadow: 0 0 0 1px #d32f2f; }
+.planner-field-error { color: #c62828; font-size: 12px; margin: -2px 0 4px 154px; line-height: 1.3; }
+.planner-field-note { color: #8a6d00; font-size: 12px; margin: -2px 0 4px 154px; line-height: 1.3; }
+.planner-refund { margin-top: 4px; }
+.planner-flag { color: #c62828; font-weight: 600; }
+.planner-table tr.fold td { background: #fafafa; }
+.planner-badge { background: #fff3e0; color: #8a4b00; border-radius: 3px; padding: 0 4px; font-size: 12px; }
+details.planner-more summary { cursor: pointer; color: #1565c0; margin: 6px 0; }
 </style>
 """
 
@@ -54,14 +64,19 @@ def nav(current: str) -> str:
     return f'{STYLE}<div class="planner-nav">{"".join(links)}</div>'
 
 
-def problem_list(problems: Sequence[Problem], *, css: str, title: str) -> str:
-    """A box listing problems as ``rule`` — field: message (empty text when there are none)."""
+def problem_list(
+    problems: Sequence[Problem], *, css: str, title: str, label: Callable[[str], str] | None = None
+) -> str:
+    """A box listing problems as ``rule`` field: message (empty text when there are none).
+
+    ``label`` turns a request path into the form's words ("target.quota" → "ECS quota").
+    """
     if not problems:
         return ""
     items = "".join(
         f'<li><code class="planner-rule">{esc(p.rule)}</code>'
-        + (f" <span class='planner-muted'>{esc(p.field)}</span>" if p.field else "")
-        + f" — {esc(p.message)}</li>"
+        + (f" <b>{esc(label(p.field) if label else p.field)}</b>:" if p.field else "")
+        + f" {esc(p.message)}</li>"
         for p in problems
     )
     return f'<div class="planner-box {css}"><b>{esc(title)}</b><ul>{items}</ul></div>'
@@ -100,3 +115,14 @@ def download_links(paths: Iterable[Path]) -> str:
             f'<a download="{esc(path.name)}" href="data:{mime};base64,{payload}">Download {esc(path.name)}</a>'
         )
     return " &nbsp; ".join(links)
+
+
+def draw(output: Any, bundle: dict[str, Any] | None) -> None:
+    """Put a chart's mime bundle into an ``Output`` widget, replacing what was there; ``None`` empties it.
+
+    Setting ``outputs`` replaces the old chart in one step, both in a kernel and in-process (``with output:``
+    captures nothing outside a kernel, and ``clear_output(wait=True)`` keeps a stale chart until the next).
+    """
+    outputs = () if bundle is None else ({"output_type": "display_data", "data": bundle, "metadata": {}},)
+    if output.outputs != outputs:
+        output.outputs = outputs

@@ -25,7 +25,17 @@ import planner
 from planner import Catalog, Problem
 from planner._settings import Settings
 
-from ._fields import BILLING_MODE_LABELS, parse_amount, parse_query, parse_tags
+from ._fields import (
+    BILLING_MODE_LABELS,
+    FIELDS,
+    field_at,
+    parse_amount,
+    parse_query,
+    parse_tags,
+    parse_whole,
+    words,
+)
+from ._words import term_words
 
 #: The form's labels for each action, from the action registry (one home per action).
 ACTION_LABELS: dict[str, str] = {name: action.label for name, action in planner.ACTIONS.items()}
@@ -60,6 +70,9 @@ class OrderDraft:
     current_purchased_at: date | None = None
     tags: str = ""
     accept_disclaimer: bool = False
+    #: What was typed into a whole-number field and is not a whole number ("12.5", "1e3"): sent to the core
+    #: as typed, so the field's own rule reports it, instead of the last good number being priced.
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     # -- what the form shows ----------------------------------------------------------------------
     def shows(self, name: str, catalog: Catalog) -> bool:
@@ -89,47 +102,63 @@ class OrderDraft:
     def to_request(self, catalog: Catalog) -> tuple[dict[str, Any], list[Problem]]:
         """The SPEC B2 request, and the problems found reading the typed text (tags, amount paid)."""
         tags, problems = parse_tags(self.tags)
-        request: dict[str, Any] = {"region": self.region, "hosts": self.hosts, "action": self.action}
-        if self.on is not None:
-            request["on"] = self.on.isoformat()
+        request: dict[str, Any] = {"region": self.region, "hosts": self.typed("hosts"), "action": self.action}
+        # An emptied date is sent empty, so the core reports it: never a price for a hidden old date.
+        request["on"] = _iso(self.on)
         action = planner.ACTIONS[self.action]
         if action.needs_current:
             current: dict[str, Any] = {
                 "edition": self.current_edition,
                 "billing_mode": self.current_billing_mode,
-                "quota": self.current_quota,
+                "quota": self.typed("current_quota"),
             }
-            if self.current_start is not None:
-                current["start"] = self.current_start.isoformat()
+            current["start"] = _iso(self.current_start)
             if self.shows("current_term", catalog):
                 current["term"] = self.current_term
-                if self.current_expires is not None:
-                    current["expires"] = self.current_expires.isoformat()
+                current["expires"] = _iso(self.current_expires)
             if self.shows("current_paid", catalog):
                 paid, paid_problems = parse_amount(self.current_paid, "current.paid")
                 problems += paid_problems
                 if paid is not None:
                     current["paid"] = str(paid)
-                if self.current_purchased_at is not None:
-                    when = datetime.combine(self.current_purchased_at, time(0, 0))
-                    current["purchased_at"] = when.isoformat()
+                when = self.current_purchased_at
+                current["purchased_at"] = datetime.combine(when, time(0, 0)).isoformat() if when else ""
             request["current"] = current
         target: dict[str, Any] = {}
         for name in ACTION_FIELDS[self.action]:
             if not self.shows(name, catalog):
                 continue
             if name == "packages":
-                chosen = {pkg: size for pkg, size in self.packages.items() if size}
+                chosen: dict[str, Any] = {pkg: size for pkg, size in self.packages.items() if size}
+                for key, text in self.unreadable.items():  # a size that is not a whole number, as typed
+                    if key.startswith("packages."):
+                        chosen[key.removeprefix("packages.")] = text
                 if chosen or "packages" in action.required:
                     target["packages"] = chosen
             else:
-                target[name] = getattr(self, name)
+                target[name] = self.typed(name)
         if target or action.required:
             request["target"] = target
         if tags:
             request["tags"] = tags
         request["accept_disclaimer"] = self.accept_disclaimer
         return request, problems
+
+    def typed(self, name: str) -> Any:
+        """The field's value, or the text typed into it when that was not a whole number."""
+        return self.unreadable.get(name, getattr(self, name))
+
+
+def where(path: str) -> str | None:
+    """The form field (a draft field name, or ``packages``) a problem's request path is about."""
+    if path.startswith(("target.packages", "current.packages")):
+        return "packages"
+    found = field_at(path)
+    return found.name if found is not None else None
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day is not None else ""
 
 
 def orders_dir() -> Path:
@@ -148,6 +177,7 @@ class OrderModel:
         self.today = today or catalog.today()
         self.draft = draft
         self.notices: list[str] = []  # things the user should know that are not rule problems
+        self.changed: dict[str, str] = {}  # choices the last change had to make for the user (field → why)
         self._listeners: list[Listener] = []
         self.request: dict[str, Any] = {}
         self.input_problems: list[Problem] = []
@@ -192,7 +222,7 @@ class OrderModel:
             draft.quota = values.get("quota", covering)
             draft.current_quota = values.get("current_quota", covering)
         model = cls(draft, catalog, today=today)
-        model.notices = notices
+        model.notices = notices + list(model.changed.values())
         return model
 
     # -- observing --------------------------------------------------------------------------------
@@ -213,6 +243,19 @@ class OrderModel:
         self._requote()
         for listener in list(self._listeners):
             listener(self)
+
+    def type_number(self, name: str, text: str) -> None:
+        """A whole-number field as typed. A whole number ("1,200" too) sets the field; anything else
+        ("12.5", "1e3", "abc", nothing) is kept as typed and sent to the core, which reports the field's
+        rule: the form never prices a number the user did not type."""
+        number = parse_whole(text)
+        unreadable = dict(self.draft.unreadable)
+        if number is None:
+            unreadable[name] = text.strip()
+            self.update(unreadable=unreadable)
+        else:
+            unreadable.pop(name, None)
+            self.update(unreadable=unreadable, **{name: number})
 
     # -- the choices the form offers (catalog data, so the form cannot ask for what is not sold) ---
     def choices(self, name: str) -> list[tuple[str, str]]:
@@ -263,11 +306,45 @@ class OrderModel:
 
     def _normalize(self) -> None:
         # A select whose value is no longer offered (another region, another action) takes the first
-        # offered value, in dependency order: region, then editions, then billing modes.
+        # offered value, in dependency order: region, then editions, then billing modes. The user is told
+        # about each such change of a field the form shows.
+        self.changed = {}
         for name in self.SELECTS:
             values = [value for _, value in self.choices(name)]
-            if values and getattr(self.draft, name) not in values:
+            old = getattr(self.draft, name)
+            if values and old not in values:
                 setattr(self.draft, name, values[0])
+                if self.shows(name):
+                    region = self.catalog.regions.get(self.draft.region)
+                    where = f"{region.name} ({self.draft.region})" if region else self.draft.region
+                    self.changed[name] = (
+                        f"{FIELDS[name].label} changed from {self.choice_words(name, old)} to "
+                        f"{self.choice_words(name, values[0])}: {self.choice_words(name, old)} is not offered "
+                        f"for “{planner.ACTIONS[self.draft.action].label}” in {where}."
+                    )
+
+    def type_package(self, package: str, text: str) -> None:
+        """A package size as typed: like :meth:`type_number`, for one package of ``packages``."""
+        number = parse_whole(text)
+        unreadable = dict(self.draft.unreadable)
+        key = f"packages.{package}"
+        if number is None:
+            unreadable[key] = text.strip()
+            self.update(unreadable=unreadable)
+        else:
+            unreadable.pop(key, None)
+            self.update(unreadable=unreadable, packages={**self.draft.packages, package: number})
+
+    def choice_words(self, name: str, value: str) -> str:
+        """A choice's value in the words the form shows it with ("Professional", "Pay-per-use", "1 year")."""
+        c = self.catalog
+        if name.endswith("edition") and value in c.editions:
+            return c.editions[value].name
+        if name.endswith("billing_mode"):
+            return BILLING_MODE_LABELS.get(value, value)
+        if name.endswith("term"):
+            return term_words(value)
+        return value
 
     def _requote(self) -> None:
         self._normalize()
@@ -288,6 +365,46 @@ class OrderModel:
     def errors(self) -> list[Problem]:
         """Every broken rule: the typed text's, then the core's."""
         return [*self.input_problems, *self.quote.errors]
+
+    def words_for(self, problem: Problem) -> str:
+        """A problem in plain words: what was typed when it could not be read, else the core's own message."""
+        name = where(problem.field)
+        typed = problem.field.removeprefix("target.") if name == "packages" else name
+        if typed is not None and typed in self.draft.unreadable:
+            text = self.draft.unreadable[typed]
+            return f"“{text}” is not a whole number." if text else "Enter a whole number."
+        if name in FIELDS and FIELDS[name].kind == "date" and getattr(self.draft, name, None) is None:
+            return "Enter a date (YYYY-MM-DD)."
+        return problem.message[:1].upper() + problem.message[1:]
+
+    @property
+    def shown_errors(self) -> list[Problem]:
+        """:attr:`errors` with :meth:`words_for` as their messages (the side panel's list, rule codes kept)."""
+        return [Problem(p.rule, p.field, self.words_for(p)) for p in self.errors]
+
+    def beside(self) -> dict[str, list[str]]:
+        """The broken rules to show beside each shown form field ("packages" for package sizes)."""
+        out: dict[str, list[str]] = {}
+        for problem in self.errors:
+            name = where(problem.field)
+            if name is None or not self.shows(name):
+                continue
+            words = self.words_for(problem)
+            if words not in out.get(name, []):
+                out.setdefault(name, []).append(words)
+        return out
+
+    def label_of(self, path: str) -> str:
+        """A request path in the form's words ("target.quota" → "ECS quota"); the path when no field has it."""
+        name = where(path)
+        if name == "packages":
+            return "Value-added packages"
+        if name is None:
+            return path
+        label = words(FIELDS[name], self.catalog, FIELDS[name].label)
+        if name.startswith("current_"):
+            return f"{label} (current subscription)"
+        return label
 
     @property
     def warnings(self) -> list[Problem]:

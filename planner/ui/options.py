@@ -7,13 +7,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import display
 
 import planner
 from planner import Catalog
 
 from . import _html
 from ._analysis import HORIZONS, OptionsQuery
+from ._fields import parse_whole
+from ._words import amount, grouped, option_words
 
 _STYLE = {"description_width": "130px"}
 
@@ -32,7 +33,8 @@ class OptionsView:
             style=_STYLE,
             layout=w.Layout(width="420px"),
         )
-        self.hosts = w.IntText(description="Hosts", value=query.hosts, style=_STYLE)
+        # Text, not IntText: a number box silently turns "12.5" into 125; the page refuses it instead.
+        self.hosts = w.Text(description="Hosts", value=str(query.hosts), style=_STYLE, continuous_update=False)
         self.growth = w.Text(
             description="Growth %/month", value=str(query.growth_pct), style=_STYLE, continuous_update=False
         )
@@ -81,59 +83,118 @@ class OptionsView:
         return cls(parsed, catalog, notices=notices)
 
     def _changed(self, _change: dict[str, Any]) -> None:
+        # Whatever cannot be read empties the results: the page never shows figures for older inputs.
         self.query.region = self.region.value
-        self.query.hosts = int(self.hosts.value)
         self.query.horizon_months = int(self.horizon.value)
+        hosts = parse_whole(self.hosts.value)
         try:
             growth = Decimal(self.growth.value.strip() or "0")
         except InvalidOperation:
-            self.errors.value = _html.notice(
-                f"Growth must be a number of percent per month, not {self.growth.value!r}.", css="planner-bad"
-            )
+            growth = None
+        if hosts is None or growth is None or not growth.is_finite():
+            problems = []
+            if hosts is None:
+                problems.append(f"Hosts: “{self.hosts.value.strip()}” is not a whole number.")
+            if growth is None or not growth.is_finite():
+                problems.append(f"Growth: “{self.growth.value.strip()}” is not a number of percent per month.")
+            self._clear("".join(_html.notice(p, css="planner-bad") for p in problems))
             return
-        self.query.growth_pct = growth if growth.is_finite() else Decimal("-1")
+        self.query.hosts = hosts
+        self.query.growth_pct = growth
         self.refresh()
 
+    def _clear(self, errors: str) -> None:
+        self.options = []
+        self.errors.value = errors
+        self.summary.value = self.table.value = ""
+        _html.draw(self.chart, None)
+
     def refresh(self) -> None:
-        """Ask the core for the options and redraw the table and the chart."""
+        """Ask the core for the options and redraw the summary, the table and the chart."""
         self.options, problems = self.query.run(self.catalog)
-        self.errors.value = _html.problem_list(problems, css="planner-bad", title="Fix this to compare options:")
-        self.chart.clear_output(wait=True)
         if problems:
-            self.table.value = ""
-            self.summary.value = ""
+            self._clear(_html.problem_list(problems, css="planner-bad", title="Fix this to compare options:"))
             return
+        self.errors.value = ""
         currency = self.catalog.currency
-        best = self.options[0]
+        self.summary.value = self._summary(currency)
+        self.table.value = self._table(currency)
+        from planner import charts  # plotly loads only when there is something to draw
+
+        _html.draw(
+            self.chart, charts.bundle(charts.options_figure(self.options, currency=currency, label=option_words))
+        )
+
+    def _summary(self, currency: str) -> str:
+        from planner.charts import break_evens
+
+        months = self.query.horizon_months
         paid = [o for o in self.options if o.total > 0]
-        lines = [
-            f"Cheapest over {self.query.horizon_months} months: <b>{_html.esc(best.label)}</b>, "
-            f"{_html.esc(best.total)} {_html.esc(currency)}."
-        ]
-        if best.total == 0 and paid:
-            lines.append(
-                f" Cheapest paid edition: <b>{_html.esc(paid[0].label)}</b>, {_html.esc(paid[0].total)} "
-                f"{_html.esc(currency)} (basic is free but only shows the security situation)."
+        free = [o for o in self.options if o.total == 0]
+        parts = []
+        if paid:
+            best = paid[0]
+            parts.append(
+                f"Cheapest paid way over {months} months: <b>{_html.esc(option_words(best))}</b>, "
+                f"{_html.esc(amount(best.total, currency))}."
+            )
+        if free:
+            parts.append(
+                f" The free {_html.esc(free[0].edition)} edition costs nothing but only shows the security "
+                "situation; it is listed apart below."
+            )
+        for ppu, rival, day in break_evens(self.options):
+            parts.append(
+                f"<br>Break-even: {_html.esc(option_words(ppu))} overtakes {_html.esc(option_words(rival))} in "
+                f"<b>{day:%Y-%m}</b> (from then on, prepaying would have been cheaper)."
             )
         if any(o.illustrative for o in self.options):
-            lines.append(" <i>Some figures are illustrative (not published by Huawei): marked ✱.</i>")
-        self.summary.value = f"<div class='planner-box planner-info'>{''.join(lines)}</div>"
-        rows = [
-            (
-                o.rank,
-                o.label + (" ✱" if o.illustrative else ""),
-                f"{o.total}",
-                f"{o.cash}",
-                len(o.increases),
+            parts.append("<br><i>Some figures are illustrative (not published by Huawei): marked ✱.</i>")
+        html = f"<div class='planner-box planner-info'>{''.join(parts)}</div>"
+        uncovered = [o.uncovered_from for o in self.options if o.uncovered_from]
+        if uncovered:
+            html = (
+                _html.notice(
+                    f"Over {self.catalog.limits.quota_max:,} hosts from {min(uncovered):%Y-%m}: the hosts outgrow the "
+                    "largest quota one subscription can have within the horizon, so no option below covers them "
+                    "all from then on (each affected option is flagged).",
+                    css="planner-bad planner-options-uncovered",
+                )
+                + html
             )
-            for o in self.options
-        ]
-        self.table.value = _html.table(
-            ["#", "Option", f"Cost over horizon ({currency})", f"Cash paid ({currency})", "Quota increases"],
-            rows,
-            numeric=["#", f"Cost over horizon ({currency})", f"Cash paid ({currency})", "Quota increases"],
-        )
-        from planner import charts  # plotly and pandas load only when there is something to draw
+        return html
 
-        with self.chart:
-            display(charts.bundle(charts.options_figure(self.options, currency=currency)), raw=True)
+    def _table(self, currency: str, top: int = 5) -> str:
+        quota_max = self.catalog.limits.quota_max
+        cost, cash = f"Cost over horizon ({currency})", f"Cash paid ({currency})"
+        columns = ["#", "Option", cost, cash, "Quota increases", "Covers the hosts?"]
+
+        def row(o: Any) -> tuple[object, ...]:
+            covers = f"no: over {quota_max:,} hosts from {o.uncovered_from:%Y-%m}" if o.uncovered_from else "yes"
+            return (
+                o.rank,
+                option_words(o) + (" ✱" if o.illustrative else ""),
+                grouped(o.total),
+                grouped(o.cash),
+                len(o.increases),
+                covers,
+            )
+
+        paid = [o for o in self.options if o.total > 0]
+        free = [o for o in self.options if o.total == 0]
+        numeric = ["#", cost, cash, "Quota increases"]
+        html = "<div class='planner-section'>Top choices</div>" + _html.table(
+            columns, [row(o) for o in paid[:top]], numeric=numeric
+        )
+        rest = paid[top:]
+        if rest:
+            html += (
+                f"<details class='planner-more'><summary>{len(rest)} more options</summary>"
+                + _html.table(columns, [row(o) for o in rest], numeric=numeric)
+                + "</details>"
+            )
+        if free:
+            html += "<div class='planner-section'>Free edition (situation view only)</div>" + _html.table(
+                columns, [row(o) for o in free], numeric=numeric
+            )
+        return html

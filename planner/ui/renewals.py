@@ -6,14 +6,14 @@ from datetime import date
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import display
 
 import planner
 from planner import Catalog
 
 from . import _html
-from ._analysis import MAX_UPLOAD_BYTES, PORTFOLIO_COLUMNS, SAMPLE_PORTFOLIO, Portfolio
+from ._analysis import PORTFOLIO_COLUMNS, SAMPLE_PORTFOLIO, Portfolio
 from ._model import orders_dir
+from ._words import grouped, term_words
 
 _STYLE = {"description_width": "110px"}
 
@@ -29,12 +29,12 @@ class RenewalsView:
         self.upload = w.FileUpload(accept=".csv", multiple=False, description="Upload CSV")
         self.upload.add_class("planner-renewals-upload")
         self.upload.observe(self._uploaded, names="value")
-        self.sample = w.Button(description="Use the sample")
+        self.sample = w.Button(description="Use the sample", layout=w.Layout(width="auto"))
         self.sample.add_class("planner-renewals-sample")
         self.sample.on_click(lambda _b: self._load(None, "the sample portfolio"))
         self.term = w.Dropdown(
             description="Renew for",
-            options=[(f"{t.count} {t.unit}{'s' if t.count > 1 else ''}", t.code) for t in catalog.terms],
+            options=[(term_words(t.code), t.code) for t in catalog.terms],
             value=portfolio.term,
             style=_STYLE,
         )
@@ -43,6 +43,8 @@ class RenewalsView:
         self.source = w.HTML()
         self.errors = w.HTML()
         self.errors.add_class("planner-renewals-errors")
+        self.banner = w.HTML()
+        self.banner.add_class("planner-renewals-banner")
         self.total = w.HTML()
         self.total.add_class("planner-renewals-total")
         self.table = w.HTML()
@@ -58,7 +60,12 @@ class RenewalsView:
         )
         self.accept.add_class("planner-renewals-disclaimer")
         self.accept.observe(lambda _c: self._render_export(), names="value")
-        self.export = w.Button(description="Export renewal orders", icon="download", button_style="primary")
+        self.export = w.Button(
+            description="Export renewal orders",
+            icon="download",
+            button_style="primary",
+            layout=w.Layout(width="max-content"),  # its own width: full words, not the column's
+        )
         self.export.add_class("planner-renewals-export")
         self.export.on_click(self._export)
         self.message = w.HTML()
@@ -74,6 +81,7 @@ class RenewalsView:
                 w.HTML(f"<div class='planner-muted'>{_html.esc(help_text)}</div>"),
                 self.source,
                 self.errors,
+                self.banner,
                 self.total,
                 self.timeline,
                 self.costs,
@@ -101,11 +109,8 @@ class RenewalsView:
             return
         upload = files[0]
         content = bytes(upload["content"])
-        if len(content) > MAX_UPLOAD_BYTES:
-            self.errors.value = _html.notice(
-                f"{upload['name']} is larger than {MAX_UPLOAD_BYTES // 1000} kB.", css="planner-bad"
-            )
-            return
+        # Too large or not, the bytes go to Portfolio.read, which refuses them with a problem: the page then
+        # shows that problem and nothing of the previous file.
         self._load(content, str(upload["name"]))
 
     def _load(self, source: bytes | None, name: str) -> None:
@@ -126,54 +131,99 @@ class RenewalsView:
         self.source.value = (
             f"<div class='planner-muted'>Showing {_html.esc(self._source_name)}: {len(p.frame)} subscriptions.</div>"
         )
-        self.timeline.clear_output(wait=True)
-        self.costs.clear_output(wait=True)
-        if p.problems:
+        if p.problems:  # the file cannot be used: nothing of the previous file stays on screen
             self.errors.value = _html.problem_list(p.problems, css="planner-bad", title="This file cannot be used:")
-            self.total.value = self.table.value = ""
+            self.banner.value = self.total.value = self.table.value = ""
+            _html.draw(self.timeline, None)
+            _html.draw(self.costs, None)
             self._render_export()
             return
         rows = p.rows()
         broken = rows[~rows["ok"]]
         self.errors.value = (
             "<div class='planner-section'>Not renewable</div>"
-            + _html.table(["Subscription", "Region", "Why"], broken[["name", "region", "problems"]].values.tolist())
+            + _html.table(
+                ["Line", "Subscription", "Region", "Why"],
+                broken[["line", "name", "region", "problems"]].values.tolist(),
+                numeric=["Line"],
+            )
             if len(broken)
             else ""
         )
-        by_region = p.cost_by_region()
-        self.total.value = (
-            f"<div class='planner-total-line'>Renewing {int(rows['ok'].sum())} subscriptions for "
-            f"{_html.esc(p.term)}: <span class='planner-renewals-amount'>{_html.esc(p.total())}</span> "
-            f"{_html.esc(currency)}</div>"
-        )
         renewable = rows[rows["ok"]]
+        self.banner.value = self._banner(renewable)
+        self.total.value = (
+            f"<div class='planner-total-line'>Renewing {len(renewable)} subscriptions for "
+            f"{_html.esc(term_words(p.term))}: <span class='planner-renewals-amount'>"
+            f"{_html.esc(grouped(p.total()))}</span> {_html.esc(currency)}"
+            f"{' ✱' if renewable['illustrative'].any() else ''}</div>"
+        )
         self.table.value = _html.table(
-            ["Subscription", "Region", "Edition", "Quota", "Expires", "Auto-renew charge", "Renewal", "New expiry"],
+            [
+                "Subscription",
+                "Region",
+                "Edition",
+                "Quota",
+                "Hosts",
+                "Expires",
+                "Auto-renew charge",
+                f"Renewal ({currency})",
+                "New expiry",
+                "Notes",
+            ],
             [
                 (
                     r.name,
                     r.region,
                     r.edition,
                     r.quota,
+                    r.hosts,
                     r.expires,
-                    r.auto_renew_charge or "—",
-                    r.renewal_cost,
+                    r.auto_renew_charge or "— (not renewed automatically)",
+                    grouped(r.renewal_cost) + (" ✱" if r.illustrative else ""),
                     r.new_expiry,
+                    r.notes or "—",
                 )
                 for r in renewable.itertuples()
             ],
-            numeric=["Quota", "Renewal"],
+            numeric=["Quota", "Hosts", f"Renewal ({currency})"],
         )
         from planner import charts
 
-        dated = rows[rows["expires"].notna()]
-        with self.timeline:
-            display(charts.bundle(charts.renewals_figure(dated, today=p.on or self.catalog.today())), raw=True)
-        if len(by_region):
-            with self.costs:
-                display(charts.bundle(charts.renewal_cost_figure(by_region, currency=currency, term=p.term)), raw=True)
+        dated = rows[rows["expires"].notna() & rows["start"].notna()]
+        _html.draw(self.timeline, charts.bundle(charts.renewals_figure(dated, today=p.on or self.catalog.today())))
+        by_region = p.cost_by_region()
+        _html.draw(
+            self.costs,
+            charts.bundle(charts.renewal_cost_figure(by_region, currency=currency, term=term_words(p.term)))
+            if len(by_region)
+            else None,
+        )
         self._render_export()
+
+    def _banner(self, renewable: Any) -> str:
+        """What the exported renewal orders carry that a reader must know, said once above the table."""
+        parts = []
+        noted = renewable[renewable["notes"] != ""]
+        if len(noted):
+            items = "".join(f"<li><b>{_html.esc(r.name)}</b>: {_html.esc(r.notes)}</li>" for r in noted.itertuples())
+            parts.append(
+                f"<div class='planner-box planner-warn'><b>{len(noted)} of the renewal orders need attention:</b>"
+                f"<ul>{items}</ul></div>"
+            )
+        illustrative = sorted(
+            {w.message for q in self.portfolio.quotes if q.ok for w in q.warnings if w.rule == "price.illustrative"}
+        )
+        if illustrative:
+            parts.append(
+                _html.notice(
+                    "Illustrative figures behind the total (✱): "
+                    + "; ".join(illustrative)
+                    + ". Check them against the Huawei Cloud console before you rely on them.",
+                    css="planner-warn planner-renewals-illustrative",
+                )
+            )
+        return "".join(parts)
 
     def _render_export(self) -> None:
         renewable = bool(self.portfolio.quotes) and any(q.ok for q in self.portfolio.quotes)

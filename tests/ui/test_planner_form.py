@@ -32,32 +32,32 @@ def test_the_url_prefills_the_form(form: OrderForm) -> None:
     assert values == {
         "region": "cn-north-4",
         "action": "purchase",
-        "hosts": 120,
+        "hosts": "120",
         "edition": "professional",
-        "quota": 150,
+        "quota": "150",
         "term": "1y",
     }
     assert form.model.errors == []
-    assert "32868.00" in form.total.value  # 22 × 12 × 150 × 0.83, priced by the core
+    assert "32,868.00" in form.total.value  # 22 × 12 × 150 × 0.83, priced by the core
 
 
 def test_a_quota_below_the_hosts_shows_the_rule_and_fixing_it_clears_it(form: OrderForm) -> None:
-    form.inputs["quota"].value = 100
+    form.inputs["quota"].value = "100"
     assert form.model.request["target"]["quota"] == 100
     assert "quota.below_hosts" in form.errors.value
     assert "No price" in form.total.value
     assert form.export_button.disabled
 
-    form.inputs["quota"].value = 120
+    form.inputs["quota"].value = "120"
     assert form.errors.value == ""
-    expected = planner.quote(form.model.request, today=TODAY).to_dict()["total"]
-    assert expected in form.total.value
+    expected = planner.quote(form.model.request, today=TODAY).total
+    assert f"{expected:,}" in form.total.value
     assert "<table" in form.lines.value
 
 
 def test_every_broken_rule_is_listed_with_its_code(form: OrderForm) -> None:
-    form.inputs["hosts"].value = -1
-    form.inputs["quota"].value = 20000
+    form.inputs["hosts"].value = "-1"
+    form.inputs["quota"].value = "20000"
     rules = [p.rule for p in form.model.errors]
     assert {"hosts.invalid", "quota.above_max"} <= set(rules)
     for rule in rules:
@@ -78,7 +78,7 @@ def test_export_needs_the_disclaimer_and_writes_what_the_screen_shows(form: Orde
     assert len(written) == 2 and written[0].endswith(".csv") and written[1].endswith(".json")
     order = json.loads((tmp_path / written[1]).read_text())
     assert written[1] in form.message.value
-    assert order["total"] in form.total.value
+    assert f"{Decimal(order['total']):,}" in form.total.value
     assert order["tags"] == {"env": "prod", "team": "secops"}
     assert order["request"]["target"]["quota"] == 150
     assert f'download="{written[1]}"' in form.download.value
@@ -95,35 +95,35 @@ def test_export_twice_writes_two_orders(form: OrderForm, tmp_path, monkeypatch) 
 
 def test_the_form_asks_only_what_the_action_needs(form: OrderForm) -> None:
     assert not shown(form.current_box)
-    assert shown(form.inputs["edition"]) and shown(form.inputs["term"])
+    assert shown(form.rows["edition"]) and shown(form.rows["term"])
 
     form.inputs["action"].value = "renew"
     assert shown(form.current_box)
-    assert shown(form.inputs["term"])
-    assert not any(shown(form.inputs[n]) for n in ("edition", "billing_mode", "quota"))
+    assert shown(form.rows["term"])
+    assert not any(shown(form.rows[n]) for n in ("edition", "billing_mode", "quota"))
     assert set(form.model.request["target"]) == {"term"}
 
     form.inputs["action"].value = "upgrade"
     form.inputs["current_edition"].value = "basic"
-    assert not shown(form.inputs["quota"])  # upgrading from basic changes the edition only
+    assert not shown(form.rows["quota"])  # upgrading from basic changes the edition only
     assert "quota" not in form.model.request["target"]
 
     form.inputs["action"].value = "unsubscribe"
-    assert shown(form.inputs["current_paid"]) and shown(form.inputs["current_purchased_at"])
+    assert shown(form.rows["current_paid"]) and shown(form.rows["current_purchased_at"])
 
 
 def test_upgrade_prices_the_seed_example() -> None:
     model = OrderModel.start(today=TODAY)
     form = OrderForm(model)
     form.inputs["action"].value = "upgrade"
-    form.inputs["hosts"].value = 1
+    form.inputs["hosts"].value = "1"
     form.inputs["current_edition"].value = "standard"
-    form.inputs["current_quota"].value = 1
+    form.inputs["current_quota"].value = "1"
     form.inputs["current_term"].value = "1m"
     form.inputs["current_start"].value = date(2024, 6, 8)
     assert model.draft.current_expires == date(2024, 7, 8)  # follows start + term
     form.inputs["edition"].value = "professional"
-    form.inputs["quota"].value = 1
+    form.inputs["quota"].value = "1"
     assert model.errors == []
     assert model.quote.total == Decimal("13.02")
     assert "0.65806452" in form.lines.value
@@ -131,7 +131,7 @@ def test_upgrade_prices_the_seed_example() -> None:
 
 def test_pay_per_use_has_no_term_and_shows_a_monthly_estimate(form: OrderForm) -> None:
     form.inputs["billing_mode"].value = "pay_per_use"
-    assert not shown(form.inputs["term"]) and not shown(form.inputs["auto_renew"])
+    assert not shown(form.rows["term"]) and not shown(form.rows["auto_renew"])
     assert "term" not in form.model.request["target"]
     assert form.model.errors == []
     assert "a month" in form.total.value

@@ -5,7 +5,14 @@ import importlib
 
 import pytest
 
-MODULES = ["planner._app", "planner.charts", "planner.ui._model", "planner.ui._fields", "planner.ui.explore"]
+MODULES = [
+    "planner._app",
+    "planner.charts",
+    "planner.ui._model",
+    "planner.ui._fields",
+    "planner.ui._words",
+    "planner.ui.explore",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
