@@ -55,9 +55,9 @@ class Huawei:
         *,
         site: str = "intl",
         endpoint: str | None = None,
-        timeout: float = 30.0,
+        timeout: float = 30.0,  # float ok: seconds, not money
         max_attempts: int = 5,
-        backoff: float = 1.0,
+        backoff: float = 1.0,  # float ok: seconds, not money
         recorder: Recorder | None = None,
         environ: Mapping[str, str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
