@@ -84,7 +84,12 @@ PAGES = (
         "renewals.ipynb",
         (".planner-renewals-amount", ".planner-renewals-timeline .js-plotly-plot"),
     ),
-    PageSpec("Catalog (tables + chart)", "/voila/render/explore.ipynb", "explore.ipynb", ("table.dataframe", ".js-plotly-plot")),
+    PageSpec(
+        "Catalog (tables + chart)",
+        "/voila/render/explore.ipynb",
+        "explore.ipynb",
+        ("table.dataframe", ".js-plotly-plot"),
+    ),
 )
 
 
@@ -102,7 +107,11 @@ class Server:
         env = {**os.environ, "PORT": str(self.port), "PLANNER_ORDERS_DIR": str(orders)}
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [str(BIN / "planner"), "app"], env=env, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
+            [str(BIN / "planner"), "app"],
+            env=env,
+            cwd=ROOT,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 90
@@ -241,7 +250,7 @@ def run(visitors: int, closed_visits: int, soak: int, changes: int, note: Callab
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             plan = PAGES[0]
-            with visit(browser, server, plan) as first:
+            with visit(browser, server, plan):
                 first_view = time.monotonic() - server.started
             rows.append(("first view after `planner app` (plan, until its figure)", f"{first_view:.2f} s", "≤ 8 s"))
             note(f"first view {first_view:.2f} s")
@@ -308,7 +317,9 @@ def run(visitors: int, closed_visits: int, soak: int, changes: int, note: Callab
         server.stop()
     note(f"kernels started in all: {started}")
     python = str(BIN / "python")
-    rows.append(("`import planner` (process), s", spread(process_seconds([python, "-c", "import planner"])), "≤ 0.15 s"))
+    rows.append(
+        ("`import planner` (process), s", spread(process_seconds([python, "-c", "import planner"])), "≤ 0.15 s")
+    )
     rows.append(
         (
             "`planner quote examples/seed-upgrade.json` (process), s",

@@ -38,6 +38,7 @@ ORDERS_DIR = PROJECT_DIR / "orders"
 #: each wait seconds for a change anyway.
 DEFAULT_MAX_KERNELS = 40
 
+
 def voila_command(port: int, notebooks_dir: str | os.PathLike[str]) -> list[str]:
     """The command line that serves ``notebooks_dir`` on ``127.0.0.1:port`` with the planner at ``/``."""
     if not 0 < int(port) < 65536:

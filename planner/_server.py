@@ -97,11 +97,9 @@ class PlannerKernelManager(AsyncMappingKernelManager):
         if not self._kernel_connections.get(kernel_id):
             self._left_at[kernel_id] = time.monotonic()
 
-    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
-        self._left_at.pop(kernel_id, None)
-        await super().shutdown_kernel(kernel_id, *args, **kwargs)
-
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        for ended in [k for k in self._left_at if k not in self._kernels]:
+            del self._left_at[ended]
         kernel = self._kernels.get(kernel_id)
         if kernel is None or not hasattr(kernel, "last_activity"):
             return
@@ -112,13 +110,13 @@ class PlannerKernelManager(AsyncMappingKernelManager):
         if self._kernel_connections.get(kernel_id, 0):
             reason = f"a tab open but idle for {idle:.0f} s" if idle > self.open_tab_idle_seconds else ""
         elif left_at is not None:
-            gone = time.monotonic() - left_at
-            reason = f"its tab gone for {gone:.0f} s" if gone > self.left_tab_seconds else ""
+            away = time.monotonic() - left_at
+            reason = f"its tab gone for {away:.0f} s" if away > self.left_tab_seconds else ""
         else:
             reason = f"no browser connected in {idle:.0f} s" if idle > self.unconnected_seconds else ""
         if reason:
             self.log.info("Shutting down kernel %s: %s", kernel_id, reason)
-            await ensure_async(self.shutdown_kernel(kernel_id))
+            await ensure_async(self.shutdown_kernel(kernel_id))  # type: ignore[arg-type]  # async here, typed sync upstream
 
 
 def _pooled_kernel_ids(manager: Any) -> set[str]:
