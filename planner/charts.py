@@ -45,9 +45,11 @@ def bundle(figure: go.Figure) -> dict[str, Any]:
     """The figure as a plotly mime bundle, for ``display(bundle, raw=True)`` in an ``Output`` widget.
 
     Cheaper than ``fig.show()`` (no renderer machinery) and than ``FigureWidget`` (no anywidget model).
+    Not ``responsive``: that sizes the chart to 100 % of its output's height, which is 0 when the chart is
+    drawn before Voila shows the page, as it is on a preheated kernel (the chart never appeared).
     """
     fig = json.loads(figure.to_json())
-    fig["config"] = {"displaylogo": False, "responsive": True}
+    fig["config"] = {"displaylogo": False}
     return {"application/vnd.plotly.v1+json": fig, "text/plain": f"<{figure.layout.title.text or 'chart'}>"}
 
 
