@@ -5,8 +5,8 @@ imports Voila and Jupyter Server, so nothing else in the planner imports it. Wha
 ships (see the README's "Performance" section and RECIPES "Serving the app"):
 
 - **Preheated kernels**: each notebook has a pool of kernels that have already imported everything and
-  done all the work that does not depend on the visitor; they wait in ``voila.utils.get_query_string()``
-  for a visitor's query string. The planner at ``/`` takes its kernels from ``planner.ipynb``'s pool (the
+  done all the work that does not depend on the visitor; they then wait on Voila's query socket for a
+  visitor's query string (:mod:`planner.ui._visitor`). The planner at ``/`` takes its kernels from ``planner.ipynb``'s pool (the
   pool is keyed by notebook path, and ``/`` serves that path).
 - **Kernels freed**: Voila's page posts to ``/voila/api/shutdown/<kernel>`` when it unloads (it needs the
   ``_xsrf`` cookie, which Voila's page handler never set: set here); a tab that could not say goodbye
@@ -119,18 +119,21 @@ class PlannerKernelManager(AsyncMappingKernelManager):
             await ensure_async(self.shutdown_kernel(kernel_id))  # type: ignore[arg-type]  # async here, typed sync upstream
 
 
-def _pooled_kernel_ids(manager: Any) -> set[str]:
-    ids = set()
+def visitor_kernels(manager: Any) -> int:
+    """Kernels serving visitors: every live kernel but those of Voila's pools.
+
+    A pool entry still starting has no kernel id to subtract yet; it is counted out anyway, so the count
+    can be low by the few kernels being refilled, never high (no visitor is turned away by a refill).
+    """
+    pooled: set[str] = set()
+    starting = 0
     for pool in getattr(manager, "_pools", {}).values():
         for task in pool:
-            if task.done() and not task.cancelled() and task.exception() is None:
-                ids.add(task.result()["kernel_id"])
-    return ids
-
-
-def visitor_kernels(manager: Any) -> int:
-    """Kernels serving visitors: every live kernel but the preheated ones waiting in a pool."""
-    return len(set(manager.list_kernel_ids()) - _pooled_kernel_ids(manager))
+            if not task.done():
+                starting += 1
+            elif not task.cancelled() and task.exception() is None:
+                pooled.add(task.result()["kernel_id"])
+    return max(0, len(set(manager.list_kernel_ids()) - pooled) - starting)
 
 
 class CappedVoilaHandler(TornadoVoilaHandler):

@@ -6,17 +6,26 @@ Against the session's real Voila server (``planner app``'s command); kernels are
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, app_environment, voila_command
+
 from .conftest import FIRST_VIEW_TIMEOUT_MS, OUTPUT_DIR, App
+from .conftest import _free_port as free_port
+from .conftest import _wait_for_port as wait_for_port
 from .test_planner_page import PREFILL, open_planner
 
 FREED_WITHIN_S = 30
@@ -122,3 +131,43 @@ def websocket(port: str, host: str, path: str, origin: str | None) -> ClientConn
     sock = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
     headers = {"Origin": origin} if origin else {}
     return connect(f"ws://{host}:{port}{path}", sock=sock, additional_headers=headers, open_timeout=10)
+
+
+@pytest.fixture(scope="module")
+def capped_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """A second server, started as ``planner app`` would be, that allows one visitor's kernel."""
+    port = free_port()
+    env = app_environment(
+        {**os.environ, "PLANNER_MAX_KERNELS": "1", "PLANNER_ORDERS_DIR": str(tmp_path_factory.mktemp("o"))}
+    )
+    log = (OUTPUT_DIR / "voila-capped.log").open("w")
+    process = subprocess.Popen(
+        voila_command(port, NOTEBOOKS_DIR),
+        env=env,
+        cwd=PROJECT_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_for_port(port, process)
+        yield App(url=f"http://127.0.0.1:{port}", orders_dir=PROJECT_DIR, started=time.monotonic())
+    finally:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        log.close()
+
+
+def test_past_the_cap_a_visitor_is_asked_to_come_back(page: Page, capped_app: App, screenshot) -> None:
+    open_planner(page, capped_app, "/")  # the one visitor the server allows
+
+    answer = page.context.new_page().goto(capped_app.url + "/voila/render/options.ipynb")
+    assert answer is not None and answer.status == 503
+    assert answer.headers["retry-after"] == "60"
+    busy = answer.frame.page
+    expect(busy.locator("h1")).to_have_text("Busy, try again in a minute")
+    screenshot(busy, "busy")
