@@ -88,7 +88,7 @@ PAGES = (
         "Catalog (tables + chart)",
         "/voila/render/explore.ipynb",
         "explore.ipynb",
-        ("table.dataframe", ".js-plotly-plot"),
+        ("table.dataframe", ".js-plotly-plot", ".planner-nav a"),
     ),
 )
 

@@ -6,8 +6,8 @@ ships (see the README's "Performance" section and RECIPES "Serving the app"):
 
 - **Preheated kernels**: each notebook has a pool of kernels that have already imported everything and
   done all the work that does not depend on the visitor; they then wait on Voila's query socket for a
-  visitor's query string (:mod:`planner.ui._visitor`). The planner at ``/`` takes its kernels from ``planner.ipynb``'s pool (the
-  pool is keyed by notebook path, and ``/`` serves that path).
+  visitor's query string (:mod:`planner.ui._visitor`). The planner at ``/`` takes its kernels from
+  ``planner.ipynb``'s pool (the pool is keyed by notebook path, and ``/`` serves that path).
 - **Kernels freed**: Voila's page posts to ``/voila/api/shutdown/<kernel>`` when it unloads (it needs the
   ``_xsrf`` cookie, which Voila's page handler never set: set here); a tab that could not say goodbye
   (crash, lost network) loses its kernel ``LEFT_TAB_SECONDS`` after its websocket closed, while an open

@@ -151,7 +151,8 @@ def capped_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     )
     try:
         wait_for_port(port, process)
-        yield App(url=f"http://127.0.0.1:{port}", orders_dir=PROJECT_DIR, started=time.monotonic())
+        # viewed: its views are not the session's timings (test-output/timings.json belongs to `app`)
+        yield App(url=f"http://127.0.0.1:{port}", orders_dir=PROJECT_DIR, started=time.monotonic(), viewed=True)
     finally:
         process.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
