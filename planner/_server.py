@@ -87,6 +87,10 @@ class PlannerKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._left_at: dict[str, float] = {}
+        # When the cull first saw each kernel outside a pool: a preheated kernel whose notebook finished in
+        # the pool (the catalog page) shows no activity when it is handed out, so its idle time alone
+        # would have it shut down before the visitor's browser connects.
+        self._first_seen: dict[str, float] = {}
 
     def notify_connect(self, kernel_id: str) -> None:
         super().notify_connect(kernel_id)
@@ -98,8 +102,10 @@ class PlannerKernelManager(AsyncMappingKernelManager):
             self._left_at[kernel_id] = time.monotonic()
 
     async def cull_kernel_if_idle(self, kernel_id: str) -> None:
-        for ended in [k for k in self._left_at if k not in self._kernels]:
-            del self._left_at[ended]
+        for ended in [k for k in {**self._left_at, **self._first_seen} if k not in self._kernels]:
+            self._left_at.pop(ended, None)
+            self._first_seen.pop(ended, None)
+        first_seen = self._first_seen.setdefault(kernel_id, time.monotonic())
         kernel = self._kernels.get(kernel_id)
         if kernel is None or not hasattr(kernel, "last_activity"):
             return
@@ -113,7 +119,8 @@ class PlannerKernelManager(AsyncMappingKernelManager):
             away = time.monotonic() - left_at
             reason = f"its tab gone for {away:.0f} s" if away > self.left_tab_seconds else ""
         else:
-            reason = f"no browser connected in {idle:.0f} s" if idle > self.unconnected_seconds else ""
+            quiet = min(idle, time.monotonic() - first_seen)
+            reason = f"no browser connected in {quiet:.0f} s" if quiet > self.unconnected_seconds else ""
         if reason:
             self.log.info("Shutting down kernel %s: %s", kernel_id, reason)
             await ensure_async(self.shutdown_kernel(kernel_id))  # type: ignore[arg-type]  # async here, typed sync upstream
