@@ -38,6 +38,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/bench_app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-output

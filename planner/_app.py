@@ -7,9 +7,12 @@ listed at ``/voila/tree``. Voila runs as it ships, with these choices (see RECIP
   is taken (``port_retries=0``);
 - sources stripped and tracebacks hidden (Voila's defaults, stated explicitly), no template or theme
   override from the URL;
-- idle kernels are culled, so abandoned tabs do not pile up kernels;
+- preheated kernels, kernels shut down when their tab goes away, a cap on visitors' kernels with a
+  "busy" page, and only loopback ``Host`` names served (:mod:`planner._server`, which runs in the Voila
+  process);
 - settings reach the kernels as environment variables: ``PLANNER_ORDERS_DIR`` (where exports go,
-  ``orders/`` in the project by default) and ``PLANNER_CATALOG`` (the price catalog folder).
+  ``orders/`` in the project by default) and ``PLANNER_CATALOG`` (the price catalog folder);
+  ``PLANNER_MAX_KERNELS`` caps the visitors' kernels (default 40).
 
 >>> voila_command(8866, "notebooks")[:3]  # doctest: +ELLIPSIS
 ['...python...', '-m', 'planner._app']
@@ -30,11 +33,10 @@ LANDING_NOTEBOOK = "planner.ipynb"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 ORDERS_DIR = PROJECT_DIR / "orders"
-
-#: Kernel culling: an idle kernel (no widget traffic) is shut down after this many seconds, even when a
-#: tab is still open — the visitor reloads the page to get a fresh one.
-CULL_IDLE_SECONDS = 3600
-CULL_INTERVAL_SECONDS = 120
+#: Visitors' kernels at once (the preheated pool not counted); past it a visitor sees a "busy" page.
+#: About 110 MB each: 40 is ~4.5 GB of this 24 GiB machine, and on 2 cores more visitors than that would
+#: each wait seconds for a change anyway.
+DEFAULT_MAX_KERNELS = 40
 
 
 def voila_command(port: int, notebooks_dir: str | os.PathLike[str]) -> list[str]:
@@ -50,18 +52,29 @@ def voila_command(port: int, notebooks_dir: str | os.PathLike[str]) -> list[str]
         f"--port={int(port)}",
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
-        "--Voila.show_tracebacks=False",
+        "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
-        "--MappingKernelManager.cull_connected=True",
     ]
 
 
 class PortError(ValueError):
-    """The port asked for cannot be served (not a number, out of range)."""
+    """A setting of the server cannot be used (a port not a number or out of range, a bad cap)."""
+
+
+def max_kernels(env: dict[str, str] | None = None) -> int:
+    """The cap on visitors' kernels: ``PLANNER_MAX_KERNELS`` (a whole number, at least 1) or 40.
+
+    >>> max_kernels({"PLANNER_MAX_KERNELS": "8"}), max_kernels({})
+    (8, 40)
+    """
+    text = (os.environ if env is None else env).get("PLANNER_MAX_KERNELS", "").strip()
+    if not text:
+        return DEFAULT_MAX_KERNELS
+    if not text.isdigit() or int(text) < 1:
+        raise PortError(f"PLANNER_MAX_KERNELS must be a whole number of kernels, at least 1, not {text!r}")
+    return int(text)
 
 
 def _port_from_env() -> int:
@@ -103,6 +116,7 @@ def serve(port: int | None = None) -> int:
         port = _port_from_env() if port is None else port
         if not 0 < port < 65536:
             raise PortError(f"the port must be 1–65535, not {port}")
+        max_kernels()
     except PortError as exc:
         print(f"planner app: {exc}", file=sys.stderr)
         return 2
@@ -123,29 +137,10 @@ def serve(port: int | None = None) -> int:
 
 
 def _voila_main(argv: list[str] | None = None) -> None:
-    """Voila with one more route: ``/`` renders the planner (query string and all) instead of the tree."""
-    from voila.app import Voila
-    from voila.tornado.handler import TornadoVoilaHandler
+    """Voila with the planner at ``/``, preheated kernels, freed kernels and a cap (:mod:`planner._server`)."""
+    from planner._server import main
 
-    class PlannerVoila(Voila):
-        def init_handlers(self) -> list:
-            handlers = super().init_handlers()
-            if self.notebook_path:  # a single notebook is served at / already
-                return handlers
-            root = (
-                self.server_url,
-                TornadoVoilaHandler,
-                {
-                    "notebook_path": LANDING_NOTEBOOK,
-                    "template_paths": self.template_paths,
-                    "config": self.config,
-                    "voila_configuration": self.voila_configuration,
-                },
-            )
-            # Tornado takes the first matching route: put / before Voila's tree listing.
-            return [root, *handlers]
-
-    PlannerVoila.launch_instance(argv=argv)
+    main(argv)
 
 
 if __name__ == "__main__":

@@ -46,11 +46,13 @@ def bundle(figure: go.Figure) -> dict[str, Any]:
     """The figure as a plotly mime bundle, for ``display(bundle, raw=True)`` in an ``Output`` widget.
 
     Cheaper than ``fig.show()`` (no renderer machinery) and than ``FigureWidget`` (no anywidget model).
+    Not ``responsive``: that sizes the chart to 100 % of its output's height, which is 0 when the chart is
+    drawn before Voila shows the page, as it is on a preheated kernel (the chart never appeared).
     """
     fig = json.loads(figure.to_json())
-    # A figure with its own height is drawn at that height: "responsive" sizes the chart to its container,
-    # which has no height while a page is first laid out (the chart came up 0 px tall on first load).
-    fig["config"] = {"displaylogo": False, "responsive": figure.layout.height is None}
+    # No "responsive": it sizes a chart to its container, which has no height while Voila lays out a page
+    # drawn on a preheated kernel (the chart came up 0 px tall); each figure sets its own height.
+    fig["config"] = {"displaylogo": False}
     return {"application/vnd.plotly.v1+json": fig, "text/plain": f"<{figure.layout.title.text or 'chart'}>"}
 
 

@@ -28,3 +28,13 @@ def test_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["app", "--port", str(port)]) == 2
 
     assert "already in use" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("cap", ["0", "many", "-3", "2.5"])
+def test_a_cap_on_kernels_that_is_not_a_whole_number(
+    cap: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PLANNER_MAX_KERNELS", cap)
+
+    assert main(["app", "--port", "1"]) == 2
+    assert f"PLANNER_MAX_KERNELS must be a whole number of kernels, at least 1, not {cap!r}" in capsys.readouterr().err
