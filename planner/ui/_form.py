@@ -18,7 +18,8 @@ import planner
 from . import _html
 from ._fields import FIELDS, FormField, words
 from ._model import OrderModel
-from ._words import amount, grouped, refund_parts, remaining_words
+from ._quote_html import quote_headline, quote_lines
+from ._words import amount
 
 DISCLAIMER = (
     "Disclaimer: this is a plan, not a purchase. Amounts come from the price catalog {catalog} "
@@ -326,8 +327,8 @@ class OrderForm:
             else ""
         )
         if model.priced:
-            self.total.value = _total_html(quote)
-            self.lines.value = _lines_html(quote)
+            self.total.value = quote_headline(quote)
+            self.lines.value = quote_lines(quote)
         else:
             self.total.value = "<div class='planner-muted'>No price until the problems are fixed.</div>"
             self.lines.value = ""
@@ -373,75 +374,3 @@ class OrderForm:
             css="planner-ok",
         )
         self.download.value = _html.download_links([files.json_path, files.csv_path])
-
-
-def _total_html(quote: Any) -> str:
-    """The headline: what is due now (or the refund, or the hourly rate), and the dates around it."""
-    currency = quote.currency
-    refund = quote.refund
-    if refund is not None:
-        # An unsubscribe gives money back: "Refund: 21,229.49 USD", never a negative amount due (SPEC B3).
-        parts = [
-            f"<div class='planner-total-line'>Refund: <span class='planner-total-amount'>"
-            f"{_html.esc(grouped(refund.amount))}</span> {_html.esc(currency)}</div>",
-            _html.table(
-                ["How the refund is worked out", ""], refund_parts(refund, currency), css="planner-table planner-refund"
-            ),
-        ]
-    else:
-        parts = [
-            f"<div class='planner-total-line'>Due now: <span class='planner-total-amount'>"
-            f"{_html.esc(grouped(quote.total))}</span> {_html.esc(currency)}</div>"
-        ]
-    facts = []
-    if quote.monthly_estimate is not None:
-        facts.append(f"about {amount(quote.monthly_estimate, currency)} a month (730 hours)")
-    if quote.hourly is not None:
-        facts.append(f"{quote.hourly.normalize():,f} {currency} an hour, billed by the second")
-    if quote.expires is not None:
-        facts.append(f"{'ends' if refund is not None else 'expires'} {quote.expires.isoformat()}")
-    if quote.auto_renew_charge is not None:
-        facts.append(f"auto-renewal charged on {quote.auto_renew_charge.isoformat()}")
-    if refund is not None:
-        facts.append(f"as of {refund.as_of:%Y-%m-%d %H:%M}")
-    if facts:
-        parts.append(f"<div class='planner-muted planner-facts'>{_html.esc('; '.join(facts))}</div>")
-    return "".join(parts)
-
-
-def _lines_html(quote: Any) -> str:
-    """One row per line with its figures, then its math and (for a change mid-term) its remaining period."""
-    currency = quote.currency
-    rows = []
-    for line in quote.lines:
-        quantity = f"{line.quantity:,} {line.unit}"
-        # Money flowing back is written as such, never as a negative amount due (SPEC B3).
-        due = f"{grouped(-line.amount)} back" if line.amount < 0 else grouped(line.amount)
-        cells = (
-            f"<td>{_html.esc(line.description)}</td>"
-            f"<td class='num'>{_html.esc(quantity)}</td>"
-            f"<td class='num'>{_html.esc(f'{line.unit_price:,}')}/{_html.esc(line.period)}</td>"
-            f"<td class='num'>{_html.esc(line.periods)}</td>"
-            f"<td class='num'>{_html.esc(line.discount)}</td>"
-            f"<td class='num'>{_html.esc(due)}</td>"
-        )
-        rows.append(f"<tr>{cells}</tr>")
-        remaining = remaining_words(line)
-        if remaining:
-            rows.append(
-                f"<tr class='math planner-remaining'><td colspan='6'>remaining period: {_html.esc(remaining)}"
-                f" {_html.esc(line.period)}s</td></tr>"
-            )
-        rows.append(f"<tr class='math'><td colspan='6'>{_html.esc(line.math)}</td></tr>")
-    head = "".join(
-        f"<th class='{c}'>{_html.esc(t)}</th>"
-        for t, c in (
-            ("Line", ""),
-            ("Quantity", "num"),
-            (f"Unit price ({currency})", "num"),
-            ("Periods", "num"),
-            ("Discount", "num"),
-            (f"Amount ({currency})", "num"),
-        )
-    )
-    return f"<table class='planner-table'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

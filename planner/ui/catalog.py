@@ -76,9 +76,9 @@ class CatalogView:
         )
         self.widget.add_class("planner-catalog-app")
         self.render()
-        from planner import charts  # plotly only once the page is drawn
+        from planner import catalog_charts, charts  # plotly only once the page is drawn
 
-        _html.draw(self.chart, charts.bundle(charts.regional_prices_figure(catalog)))
+        _html.draw(self.chart, charts.bundle(catalog_charts.regional_prices_figure(catalog)))
 
     def _facts(self) -> str:
         c = self.catalog

@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import display
 
 import planner
-from planner import Catalog, charts
+from planner import Catalog, catalog_charts, charts
 
 from . import _html
 
@@ -93,7 +93,7 @@ def show_price_chart(catalog: Catalog) -> None:
     rows = prices[
         prices["item"].isin(planner.EDITIONS) & (prices["period"] == "month") & prices["sold_here"].astype(bool)
     ].rename(columns={"item": "edition"})
-    figure = charts.prices_figure(rows, currency=catalog.currency)
+    figure = catalog_charts.prices_figure(rows, currency=catalog.currency)
     display(charts.bundle(figure), raw=True)
 
 
