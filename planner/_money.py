@@ -11,6 +11,8 @@ import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 
+from ._problems import Problem
+
 RoundingMode = Literal["truncate", "half_up"]
 
 #: Working precision: SPEC A5 asks for at least 8 decimal places while working.
@@ -39,6 +41,46 @@ def parse_decimal(text: str) -> Decimal:
     if not DECIMAL_TEXT.fullmatch(stripped):
         raise ValueError(f"not a plain decimal number: {text!r}")
     return Decimal(stripped)
+
+
+def read_decimal(
+    text: str,
+    field: str,
+    *,
+    places: int | None = None,
+    low: Decimal | None = None,
+    high: Decimal | None = None,
+    thousands: bool = False,
+    what: str = "a decimal number",
+    rule: str = "request.malformed",
+) -> Decimal | Problem:
+    """The one reader of a decimal a person typed: the value, or a :class:`Problem` naming ``field`` and the
+    rule it breaks (plain digits only, at most ``places`` decimals, within ``low``…``high``).
+
+    >>> read_decimal("1,200.50", "current.paid", places=2, low=Decimal(0), thousands=True)
+    Decimal('1200.50')
+    >>> read_decimal("2_2", "growth", what="a percentage").message
+    '“2_2” is not a percentage'
+    >>> read_decimal("101", "growth", low=Decimal(0), high=Decimal(100)).message
+    'from 0 to 100, got 101'
+    """
+    cleaned = text.strip()
+    if thousands and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = parse_decimal(cleaned)
+    except ValueError:
+        return Problem(rule, field, f"“{text.strip()[:40]}” is not {what}")
+    if places is not None and value != value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        return Problem(rule, field, f"at most {places} decimal places, got {text.strip()[:40]}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = (
+            f"from {low} to {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
+        )
+        return Problem(rule, field, f"{bounds}, got {value}")
+    return value
 
 
 def dec(value: object) -> Decimal:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from ._catalog import load_catalog
-from ._money import parse_decimal
+from ._money import read_decimal
 from ._problems import PlannerError, Problem
 from ._quote import quote
 from ._request import read_json_file
@@ -63,10 +63,11 @@ def _months(text: str) -> int:
 
 
 def _percent(text: str) -> Decimal:
-    try:
-        return parse_decimal(text.strip().rstrip("%"))  # "2_2" is not 22 %, nor is "1e3" or "NaN" a growth rate
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
+    # The one decimal reader: "2_2" is not 22 %, nor is "1e3" or "NaN" a growth rate.
+    value = read_decimal(text.strip().rstrip("%"), "growth", what="a percentage")
+    if isinstance(value, Problem):
+        raise argparse.ArgumentTypeError(value.message)
+    return value
 
 
 def _date(text: str) -> date:

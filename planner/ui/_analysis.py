@@ -19,6 +19,8 @@ from urllib.parse import parse_qsl
 import planner
 from planner import Catalog, Problem
 
+from ._fields import parse_percent
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -66,9 +68,10 @@ class OptionsQuery:
                 elif key == "hosts":
                     result.hosts = int(text)
                 elif key == "growth":
-                    result.growth_pct = Decimal(text)
-                    if not result.growth_pct.is_finite():
-                        raise ValueError("not a number")
+                    growth = parse_percent(text, "growth")
+                    if isinstance(growth, Problem):
+                        raise ValueError(growth.message)
+                    result.growth_pct = growth
                 elif key == "horizon":
                     months = int(text.removesuffix("m"))
                     if months not in HORIZONS:

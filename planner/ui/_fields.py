@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 import planner
 from planner import Catalog, Problem
+from planner._money import read_decimal
 
 Kind = Literal["choice", "int", "date", "text", "flag"]
 
@@ -173,17 +174,21 @@ def parse_tags(text: str) -> tuple[dict[str, str], list[Problem]]:
 
 
 def parse_amount(text: str, where: str) -> tuple[Decimal | None, list[Problem]]:
-    """A decimal amount typed by the user; empty is ``None`` (the core then says it is required)."""
-    text = text.strip()
-    if not text:
+    """A decimal amount typed by the user (the core's one decimal reader); empty is ``None`` (the core then
+    says it is required)."""
+    if not text.strip():
         return None, []
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None, [Problem("request.malformed", where, f"not an amount: {text!r} (e.g. 1200.00)")]
-    if not amount.is_finite():
-        return None, [Problem("request.malformed", where, f"not an amount: {text!r}")]
-    return amount, []
+    value = read_decimal(text, where, places=2, low=Decimal(0), thousands=True, what="an amount such as 1200.00")
+    if isinstance(value, Problem):
+        return None, [value]
+    return value, []
+
+
+def parse_percent(text: str, where: str) -> Decimal | Problem:
+    """A monthly growth rate typed by the user, 0 to 100 %; empty is 0."""
+    return read_decimal(
+        text.strip().rstrip("%") or "0", where, low=Decimal(0), high=Decimal(100), what="a number of percent per month"
+    )
 
 
 __all__ = [
@@ -192,6 +197,7 @@ __all__ = [
     "FormField",
     "field_at",
     "parse_amount",
+    "parse_percent",
     "parse_query",
     "parse_tags",
     "parse_whole",

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import ipywidgets as w
 
 import planner
-from planner import Catalog
+from planner import Catalog, Problem
 
 from . import _html
 from ._analysis import HORIZONS, OptionsQuery
-from ._fields import parse_whole
+from ._fields import parse_percent, parse_whole
 from ._words import amount, grouped, option_words
 
 _STYLE = {"description_width": "130px"}
@@ -87,16 +86,13 @@ class OptionsView:
         self.query.region = self.region.value
         self.query.horizon_months = int(self.horizon.value)
         hosts = parse_whole(self.hosts.value)
-        try:
-            growth = Decimal(self.growth.value.strip() or "0")
-        except InvalidOperation:
-            growth = None
-        if hosts is None or growth is None or not growth.is_finite():
+        growth = parse_percent(self.growth.value, "growth")
+        if hosts is None or isinstance(growth, Problem):
             problems = []
             if hosts is None:
                 problems.append(f"Hosts: “{self.hosts.value.strip()}” is not a whole number.")
-            if growth is None or not growth.is_finite():
-                problems.append(f"Growth: “{self.growth.value.strip()}” is not a number of percent per month.")
+            if isinstance(growth, Problem):
+                problems.append(f"Growth: {growth.message}.")
             self._clear("".join(_html.notice(p, css="planner-bad") for p in problems))
             return
         self.query.hosts = hosts
