@@ -10,8 +10,12 @@ import os
 from datetime import date
 from typing import Any
 
+from . import _guard
 from ._fields import parse_query, parse_tags
 from ._model import ACTION_FIELDS, ACTION_LABELS, OrderDraft, OrderModel, orders_dir
+
+# Every page imports this package: in a kernel, a refused widget message answers without a traceback.
+_guard.install()
 
 
 def _query(query: str | None) -> str:
