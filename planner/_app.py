@@ -53,6 +53,9 @@ def voila_command(port: int, notebooks_dir: str | os.PathLike[str]) -> list[str]
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
         "--VoilaConfiguration.show_tracebacks=False",
+        # A cell may wait up to a minute for its output when many visitors arrive at once (the default 4 s left
+        # half of ten simultaneous pages empty on this 2-core machine).
+        "--VoilaExecutor.iopub_timeout=60",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",

@@ -17,6 +17,11 @@ traceback. The case files are the place to add one; this one test runs them all.
   checksum: ``all`` also the CSV's hash) and ``rename_to``; then ``planner verify``.
 - ``stdout``: ``args`` run as a real process whose stdout is ``full`` (/dev/full), ``closed`` (fd 1
   closed), ``reader_gone`` (a pipe whose reader has closed) or ``head`` (``| head -1`` in a shell).
+- ``app``: a raw widget message, ``state`` (what a visitor's websocket can send), to the planner page's
+  widget with the CSS class ``widget``, the page started from :data:`APP_QUERY`. ``expect`` is
+  ``refused`` (traitlets or ipywidgets refuse it and the widget keeps its value; in a kernel
+  ``planner.ui._guard`` answers it without a traceback), or ``rule`` and ``field`` (the label's words)
+  shown in the page's errors.
 
 ``expect``: ``rule`` and ``field`` (together they must appear as ``rule (field)``, or ``--field: rule`` for
 options), ``message`` (a piece of the text), ``exit`` (2 unless said; a list when either is right),
@@ -32,6 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +203,36 @@ def _real_process(args: list[str], stdout: str, tmp: Path) -> tuple[int, str, st
     return done.returncode, "", done.stderr
 
 
+APP_QUERY = "region=cn-north-4&hosts=120&edition=professional&quota=150&action=upgrade"
+
+
+def _app_case(case: dict[str, Any]) -> None:
+    import ipywidgets as w
+
+    from planner.ui import OrderModel
+    from planner.ui._form import OrderForm
+
+    form = OrderForm(OrderModel.start(query=APP_QUERY, today=date(2024, 6, 18)))
+
+    def widgets(box: Any) -> Any:
+        for child in box.children:
+            yield from widgets(child) if isinstance(child, w.Box) else [child]
+
+    target = next(x for x in widgets(form.widget) if case["widget"] in x._dom_classes)
+    before = {name: target.get_state()[name] for name in case["state"]}
+    expect = case["expect"]
+    try:
+        target.set_state(case["state"])
+    except Exception as refused:
+        assert expect.get("refused"), f"refused ({refused!r}) but expected {expect}"
+        assert {name: target.get_state()[name] for name in case["state"]} == before
+        return
+    assert not expect.get("refused"), f"{case['state']} was accepted"
+    shown = f"<code class=\"planner-rule\">{expect['rule']}</code> <b>{expect['field']}</b>"
+    assert shown in form.errors.value, form.errors.value
+    assert "Due now" not in form.total.value
+
+
 @pytest.mark.parametrize(("kind", "case"), CASES)
 def test_bad_input_is_refused_cleanly(
     kind: str, case: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -215,6 +251,9 @@ def test_bad_input_is_refused_cleanly(
         code, out, err = _in_process(["verify", str(order)], capsys)
     elif kind == "stdout":
         code, out, err = _real_process(_fill(case["args"], tmp_path), case["stdout"], tmp_path)
+    elif kind == "app":
+        _app_case(case)
+        return
     else:
         raise AssertionError(f"no runner for {kind}")
 

@@ -25,6 +25,8 @@ OUTPUT_DIR = PROJECT_DIR / "test-output"
 CHROMIUM = "/usr/bin/chromium"
 FIRST_VIEW_TIMEOUT_MS = 120_000  # a kernel start + notebook run on a busy 2-core machine
 STEP_TIMEOUT_MS = 30_000
+#: Set in the server's environment (so in every kernel's): no page or websocket message may show it.
+SERVER_SECRET = ("PLANNER_TEST_SERVER_SECRET", "marker-7f3c1e0a-not-for-browsers")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -104,7 +106,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     OUTPUT_DIR.mkdir(exist_ok=True)
     orders = tmp_path_factory.mktemp("orders")
     port = _free_port()
-    env = app_environment({**os.environ, "PLANNER_ORDERS_DIR": str(orders)})
+    env = app_environment({**os.environ, "PLANNER_ORDERS_DIR": str(orders), SERVER_SECRET[0]: SERVER_SECRET[1]})
     log = (OUTPUT_DIR / "voila.log").open("w")
     started = time.monotonic()
     process = subprocess.Popen(
