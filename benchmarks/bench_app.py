@@ -364,7 +364,7 @@ def main() -> None:
     lines = [
         f"### {title}",
         "",
-        f"Machine: {machine}. Shared with other engineers' work while measured.",
+        f"Machine: {machine}. The benchmark does not control other work on the machine: see the load average.",
         "",
         "| measure | result: median (min–max) | goal |",
         "|---|---|---|",
