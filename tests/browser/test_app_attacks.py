@@ -212,9 +212,12 @@ def test_planner_page_keeps_working_after_raw_messages(page: Page, app: App) -> 
         assert not [m for m in kernel.received if LEAKS.search(m)]
     finally:
         kernel.close()
-    for box, value in ((".planner-hosts input", "30"), (".planner-quota input", "30")):
-        page.locator(box).fill(value)
-        page.locator(box).press("Enter")
+    # One change at a time, each waited for: the quota is typed once the page has answered the hosts.
+    page.locator(".planner-hosts input").fill("30")
+    page.locator(".planner-hosts input").press("Enter")
+    expect(page.get_by_text("must cover all 30 hosts").first).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.locator(".planner-quota input").fill("30")
+    page.locator(".planner-quota input").press("Enter")
     expect(page.locator(".planner-note-hosts")).to_have_text("", timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".planner-total")).to_contain_text("Due now", timeout=STEP_TIMEOUT_MS)
     expect(page.locator(".planner-quote")).to_contain_text("30 quota", timeout=STEP_TIMEOUT_MS)
