@@ -46,6 +46,17 @@ def _new_path(command: str, flag: str, path: str | None) -> str | None:
     return None
 
 
+def _cannot_start(command: str, catalog: Any, args: argparse.Namespace) -> str | None:
+    """What stops a live command before it calls Huawei: no product codes, or an output that exists."""
+    if not catalog.bss:
+        return f"{catalog.path}: the catalog has no [bss] product codes (see data/intl-usd/catalog.toml)"
+    for flag, path in (("--out", args.out), ("--record", args.record)):
+        problem = _new_path(command, flag, path)
+        if problem:
+            return problem
+    return None
+
+
 def _huawei(args: argparse.Namespace, recorder: Any, site: str = "intl") -> Any:
     from ._client import Huawei
 
@@ -64,16 +75,13 @@ def _recorder(args: argparse.Namespace) -> Any:
 def cmd_fetch(args: argparse.Namespace) -> int:
     command = "catalog fetch"
     base = load_catalog(args.base or SITE_CATALOG[args.site])
-    if not base.bss:
-        return _fail(command, f"{base.path}: the catalog has no [bss] product codes (see data/intl-usd/catalog.toml)")
+    problem = _cannot_start(command, base, args)
+    if problem:
+        return _fail(command, problem)
     regions = [r.strip() for r in args.regions.split(",") if r.strip()] if args.regions else list(base.regions)
     unknown = [r for r in regions if r not in base.regions]
     if unknown or not regions:
         return _fail(command, f"--regions: not in the base catalog {base.id}: {', '.join(unknown) or '(none)'}")
-    for flag, path in (("--out", args.out), ("--record", args.record)):
-        problem = _new_path(command, flag, path)
-        if problem:
-            return _fail(command, problem)
     from .fetch import fetch_catalog
 
     recorder = _recorder(args)
@@ -134,17 +142,12 @@ def _write_new(path: str, text: str) -> None:
 def cmd_account(args: argparse.Namespace) -> int:
     command = "account show"
     catalog = load_catalog(args.catalog)
-    if not catalog.bss:
-        return _fail(
-            command, f"{catalog.path}: the catalog has no [bss] product codes (see data/intl-usd/catalog.toml)"
-        )
+    problem = _cannot_start(command, catalog, args)
+    if problem:
+        return _fail(command, problem)
     region = args.region or next(iter(catalog.regions))
     if region not in catalog.regions:
         return _fail(command, f"--region: {region} is not in the catalog {catalog.id}")
-    for flag, path in (("--out", args.out), ("--record", args.record)):
-        problem = _new_path(command, flag, path)
-        if problem:
-            return _fail(command, problem)
     from . import account
 
     recorder = _recorder(args)
