@@ -34,8 +34,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 ORDERS_DIR = PROJECT_DIR / "orders"
 #: Visitors' kernels at once (the preheated pool not counted); past it a visitor sees a "busy" page.
-#: About 98 MB each after a planner view (measured): 40 is ~4 GB of this 24 GiB machine, and on 2 cores more visitors than that would
-#: each wait seconds for a change anyway.
+#: About 98 MB each after a planner view (measured): 40 is ~4 GB of this 24 GiB machine, and on 2 cores
+#: more visitors than that would each wait seconds for a change anyway.
 DEFAULT_MAX_KERNELS = 40
 
 
