@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -120,16 +119,29 @@ def check_depth(text: str, syntax: Literal["json", "toml"], *, rule: str, field:
         )
 
 
-def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    yield path, value
-    if isinstance(value, dict):
+_TOO_BIG = 10**MAX_NUMBER_CHARS
+
+
+def _shown(path: str) -> str:
+    return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _scan(value: Any, path: str, found: list[tuple[str, str]]) -> None:
+    """Depth first, a dict's key before its value (the order the problems are reported in)."""
+    if isinstance(value, str):
+        if not value.isascii() and not is_text(value):
+            found.append((_shown(path), "not valid Unicode text (a lone surrogate)"))
+    elif isinstance(value, int):
+        if not isinstance(value, bool) and (value >= _TOO_BIG or value <= -_TOO_BIG):
+            found.append((_shown(path), f"a number of more than {MAX_NUMBER_CHARS} digits"))
+    elif isinstance(value, dict):
         for key, item in value.items():
             child = f"{path}.{key}" if path else str(key)
-            yield child, key
-            yield from _walk(item, child)
+            _scan(key, child, found)
+            _scan(item, child, found)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
+            _scan(item, f"{path}[{index}]", found)
 
 
 def value_problems(data: Any) -> list[tuple[str, str]]:
@@ -139,15 +151,7 @@ def value_problems(data: Any) -> list[tuple[str, str]]:
     quote on stdout); an integer of thousands of digits cannot even be formatted. Both are refused here.
     """
     found: list[tuple[str, str]] = []
-    for path, value in _walk(data, ""):
-        where = path.encode("utf-8", "backslashreplace").decode("utf-8")
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                found.append((where, "not valid Unicode text (a lone surrogate)"))
-        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_NUMBER_CHARS:
-            found.append((where, f"a number of more than {MAX_NUMBER_CHARS} digits"))
+    _scan(data, "", found)
     return found
 
 
