@@ -370,7 +370,8 @@ class OrderForm:
             else (f"total {amount(quote.total, quote.currency)}")
         )
         self.message.value = _html.notice(
-            f"Order written: {files.json_path.name} and {files.csv_path.name} in {files.json_path.parent} ({money}).",
+            # The server's folder is not the visitor's business (nor an attacker's): the names and the links say it all.
+            f"Order written: {files.json_path.name} and {files.csv_path.name} ({money}); download them below.",
             css="planner-ok",
         )
         self.download.value = _html.download_links([files.json_path, files.csv_path])

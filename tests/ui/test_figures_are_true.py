@@ -72,6 +72,7 @@ def test_a_change_clears_the_chart_and_the_export_message(form: OrderForm, tmp_p
     form.inputs["accept_disclaimer"].value = True
     form.export_button.click()
     assert "Order written" in form.message.value and "32,868.00 USD" in form.message.value
+    assert str(tmp_path) not in form.message.value  # the server's folder is not shown to the visitor
     assert form.download.value
 
     form.inputs["quota"].value = "100"  # now invalid
