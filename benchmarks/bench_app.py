@@ -22,8 +22,6 @@ import contextlib
 import os
 import platform
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +34,8 @@ import psutil
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from rich.console import Console
 from rich.table import Table
+
+from planner._app import BackgroundApp, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -97,30 +97,13 @@ class Server:
     """``planner app`` on a free port (as ``make app`` starts it), its log, its processes."""
 
     def __init__(self, orders: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = ROOT / "test-output" / "bench-voila.log"
         self.log_path.parent.mkdir(exist_ok=True)
         self._log = self.log_path.open("w")
-        env = {**os.environ, "PORT": str(self.port), "PLANNER_ORDERS_DIR": str(orders)}
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            [str(BIN / "planner"), "app"],
-            env=env,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("the app did not listen within 90 s")
+        port = free_port()
+        env = {**os.environ, "PORT": str(port), "PLANNER_ORDERS_DIR": str(orders)}
+        self.app = BackgroundApp([str(BIN / "planner"), "app"], port=port, env=env, log=self._log)
+        self.url, self.started, self.process = self.app.url, self.app.started, self.app.process
 
     def log(self) -> str:
         self._log.flush()
@@ -149,13 +132,7 @@ class Server:
         return total / 2**20
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        self.app.stop()
         self._log.close()
 
 

@@ -20,13 +20,16 @@ listed at ``/voila/tree``. Voila runs as it ships, with these choices (see RECIP
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import IO, Any
 
 DEFAULT_PORT = 8866
 LANDING_NOTEBOOK = "planner.ipynb"
@@ -137,6 +140,54 @@ def serve(port: int | None = None) -> int:
         except subprocess.TimeoutExpired:
             process.kill()
             return process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class BackgroundApp:
+    """The app serving in the background (the browser tests, the app benchmark): ``command`` started in
+    its own process group, its output in ``log``; ready once ``port`` accepts connections (a GET of a
+    notebook would start a kernel). :meth:`stop` ends the server and every kernel it started."""
+
+    def __init__(
+        self, command: list[str], *, port: int, env: dict[str, str], log: IO[Any], timeout: float = 90
+    ) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            command, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            self._wait_for_port(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_for_port(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the app exited with {self.process.returncode}; see its log")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"the app did not listen on {self.port} within {timeout} s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # kernels are in the server's process group
+        self.process.wait()
 
 
 def _voila_main(argv: list[str] | None = None) -> None:

@@ -6,12 +6,8 @@ exports going to a temporary folder; it is stopped with SIGTERM and its process 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, app_environment, voila_command
+from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, BackgroundApp, app_environment, free_port, voila_command
 
 OUTPUT_DIR = PROJECT_DIR / "test-output"
 CHROMIUM = "/usr/bin/chromium"
@@ -82,53 +78,18 @@ class App:
         (OUTPUT_DIR / "timings.json").write_text(json.dumps(self.timings, indent=2) + "\n")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
-    # Poll the TCP port: a GET of a notebook would start a kernel and run it.
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"voila exited with {process.returncode}; see test-output/voila.log")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"voila did not listen on {port} within {timeout} s")
-
-
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     OUTPUT_DIR.mkdir(exist_ok=True)
     orders = tmp_path_factory.mktemp("orders")
-    port = _free_port()
+    port = free_port()
     env = app_environment({**os.environ, "PLANNER_ORDERS_DIR": str(orders), SERVER_SECRET[0]: SERVER_SECRET[1]})
-    log = (OUTPUT_DIR / "voila.log").open("w")
-    started = time.monotonic()
-    process = subprocess.Popen(
-        voila_command(port, NOTEBOOKS_DIR),
-        env=env,
-        cwd=PROJECT_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        _wait_for_port(port, process)
-        yield App(url=f"http://127.0.0.1:{port}", orders_dir=orders, started=started)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # kernels are in the server's process group
-        process.wait()
-        log.close()
+    with (OUTPUT_DIR / "voila.log").open("w") as log:
+        server = BackgroundApp(voila_command(port, NOTEBOOKS_DIR), port=port, env=env, log=log)
+        try:
+            yield App(url=server.url, orders_dir=orders, started=server.started)
+        finally:
+            server.stop()
 
 
 @pytest.fixture
