@@ -207,11 +207,14 @@ def test_planner_page_keeps_working_after_raw_messages(page: Page, app: App) -> 
     try:
         states = kernel.widget_states()
         hosts, region, when = (by_class(states, f"planner-{n}") for n in ("hosts", "region", "on"))
-        for comm_id, state in [(hosts, {"value": None}), (region, {"index": 999}), (when, {"value": "garbage"})]:
+        sent = [(hosts, {"value": None}), (region, {"index": 999}), (region, {"index": None}), (when, {"value": "x"})]
+        for comm_id, state in sent:
             kernel.idle_after(kernel.update(comm_id, state))
         assert not [m for m in kernel.received if LEAKS.search(m)]
     finally:
         kernel.close()
+    # No choice is not a choice: the dropdown still shows the region the page prices.
+    expect(page.locator(".planner-region select")).to_have_value(re.compile(r"\(cn-north-4\)$"))
     # One change at a time, each waited for: the quota is typed once the page has answered the hosts.
     page.locator(".planner-hosts input").fill("30")
     page.locator(".planner-hosts input").press("Enter")
