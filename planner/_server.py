@@ -40,6 +40,10 @@ from planner._app import DEFAULT_MAX_KERNELS, LANDING_NOTEBOOK, max_kernels
 #: explore.ipynb is the JupyterLab notebook of tables (not linked from the app): no kernels kept warm for it.
 POOL_SIZES = {LANDING_NOTEBOOK: 2, "explore.ipynb": 0}
 DEFAULT_POOL_SIZE = 1
+#: At start the landing page's pool warms alone (five kernels warming at once on two cores made the first
+#: visitor wait for all of them); the other pages' pools start once its kernels wait for visitors, or after
+#: this many seconds at the latest. A visitor to another page meanwhile gets a kernel started for them.
+OTHER_POOLS_LATEST_SECONDS = 20
 #: A kernel whose tab went away without the goodbye post (a crash, a lost network) is shut down this long
 #: after its last websocket closed; culling runs every CULL_INTERVAL_SECONDS, so within ~25 s.
 LEFT_TAB_SECONDS = 20
@@ -165,12 +169,43 @@ class CappedVoilaHandler(TornadoVoilaHandler):
 
 
 class LoopbackRequestInfoHandler(RequestInfoSocketHandler):
-    """Voila's query-string socket for preheated kernels, with Jupyter Server's loopback ``Host`` check."""
+    """Voila's query-string socket for preheated kernels, with Jupyter Server's loopback ``Host`` check.
+
+    A kernel opens it once its notebook's visitor-independent work is done: when every kernel of the
+    landing page's pool has, the other pages' pools start (:func:`fill_other_pools`).
+    """
 
     def prepare(self) -> None:
         host = self.request.host_name.lower()
         if host not in ("localhost", "127.0.0.1", "::1", "[::1]") and not host.endswith(".localhost"):
             raise web.HTTPError(403)
+
+    def open(self, kernel_id: str) -> None:  # type: ignore[override]  # tornado's signature is *args
+        super().open(kernel_id)
+        manager = self.settings.get("kernel_manager")
+        if manager is not None and landing_pool_waiting(manager, set(RequestInfoSocketHandler._waiters)):
+            fill_other_pools(manager, "the planner's kernels wait for visitors")
+
+
+def landing_pool_waiting(manager: Any, waiting: set[str]) -> bool:
+    """Whether every kernel of the landing page's pool is started and waiting for a visitor's query."""
+    pool = getattr(manager, "_pools", {}).get(LANDING_NOTEBOOK, [])
+    if len(pool) < POOL_SIZES[LANDING_NOTEBOOK] or not all(task.done() for task in pool):
+        return False
+    started = [t.result()["kernel_id"] for t in pool if not t.cancelled() and t.exception() is None]
+    return len(started) == len(pool) and set(started) <= waiting
+
+
+def fill_other_pools(manager: Any, why: str) -> None:
+    """Give every other page its pool (once): they were left empty at start, see ``voila_config``."""
+    config = getattr(manager, "kernel_pools_config", None)
+    if config is None or config["default"]["pool_size"] == DEFAULT_POOL_SIZE:
+        return
+    config["default"]["pool_size"] = DEFAULT_POOL_SIZE
+    for name in list(manager._pools):
+        if name != LANDING_NOTEBOOK and POOL_SIZES.get(name, DEFAULT_POOL_SIZE):
+            manager.fill_if_needed(delay=0, notebook_name=name)
+    manager.log.info("Kernel pools of the other pages started: %s", why)
 
 
 def voila_config(cap: int | None = None) -> Config:
@@ -182,7 +217,7 @@ def voila_config(cap: int | None = None) -> Config:
     config.VoilaConfiguration.template = TEMPLATE
     config.VoilaConfiguration.multi_kernel_manager_class = PlannerKernelManager
     config.VoilaKernelManager.kernel_pools_config = {
-        "default": {"pool_size": DEFAULT_POOL_SIZE},
+        "default": {"pool_size": 0},  # the other pages' pools start after the landing page's warmed up
         **{name: {"pool_size": size} for name, size in POOL_SIZES.items()},
     }
     # Any positive timeout switches Jupyter Server's cull loop on; PlannerKernelManager decides.
@@ -197,6 +232,15 @@ def voila_config(cap: int | None = None) -> Config:
 
 class PlannerVoila(Voila):
     """Voila with the planner at ``/`` and the handlers above in place of Voila's own."""
+
+    def init_settings(self) -> dict[str, Any]:
+        from tornado.ioloop import IOLoop
+
+        settings: dict[str, Any] = super().init_settings()  # makes the kernel manager and its landing pool
+        # In case the landing page's kernels never report (a notebook that fails): start the rest anyway.
+        why = f"{OTHER_POOLS_LATEST_SECONDS} s after start"
+        IOLoop.current().call_later(OTHER_POOLS_LATEST_SECONDS, fill_other_pools, self.kernel_manager, why)
+        return settings
 
     def init_handlers(self) -> list:
         handlers = []

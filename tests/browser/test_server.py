@@ -6,11 +6,8 @@ Against the session's real Voila server (``planner app``'s command); kernels are
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -21,11 +18,9 @@ from playwright.sync_api import Page, expect
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, app_environment, voila_command
+from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, BackgroundApp, app_environment, free_port, voila_command
 
 from .conftest import FIRST_VIEW_TIMEOUT_MS, OUTPUT_DIR, App
-from .conftest import _free_port as free_port
-from .conftest import _wait_for_port as wait_for_port
 from .test_planner_page import PREFILL, open_planner
 
 FREED_WITHIN_S = 30
@@ -80,6 +75,22 @@ def test_the_url_prefills_a_preheated_kernel(page: Page, app: App) -> None:
     expect(page.locator(".planner-quota input")).to_have_value("150")
     expect(page.locator(".planner-edition select")).to_have_value("Professional")
     expect(page.locator(".planner-term select")).to_have_value("1 year")
+
+
+def test_the_planners_pool_warms_first_then_the_other_pages(app: App) -> None:
+    """At start the landing page's kernels warm alone; the other pages' pools start once they wait for a
+    visitor (not the fallback timer), and explore.ipynb (JupyterLab only) keeps none."""
+    wait_for_planner_pool()
+    deadline = time.monotonic() + FIRST_VIEW_TIMEOUT_MS / 1000
+    pages = ("options.ipynb", "renewals.ipynb", "catalog.ipynb")
+    while not all(f"Kernel pool of {name} is filled" in voila_log() for name in pages):
+        assert time.monotonic() < deadline, "the other pages' pools never filled"
+        time.sleep(0.2)
+    log = voila_log()
+    started = log.index("Kernel pools of the other pages started: the planner's kernels wait for visitors")
+    assert log.index("Kernel pool of planner.ipynb is filled") < started
+    assert all(log.index(f"Kernel pool of {name} is filled") > started for name in pages)
+    assert "Kernel pool of explore.ipynb is filled" not in log
 
 
 @pytest.mark.parametrize("goodbye", [True, False], ids=["tab closed", "tab crashed (no goodbye)"])
@@ -140,27 +151,13 @@ def capped_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     env = app_environment(
         {**os.environ, "PLANNER_MAX_KERNELS": "1", "PLANNER_ORDERS_DIR": str(tmp_path_factory.mktemp("o"))}
     )
-    log = (OUTPUT_DIR / "voila-capped.log").open("w")
-    process = subprocess.Popen(
-        voila_command(port, NOTEBOOKS_DIR),
-        env=env,
-        cwd=PROJECT_DIR,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_for_port(port, process)
-        # viewed: its views are not the session's timings (test-output/timings.json belongs to `app`)
-        yield App(url=f"http://127.0.0.1:{port}", orders_dir=PROJECT_DIR, started=time.monotonic(), viewed=True)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=15)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        log.close()
+    with (OUTPUT_DIR / "voila-capped.log").open("w") as log:
+        server = BackgroundApp(voila_command(port, NOTEBOOKS_DIR), port=port, env=env, log=log)
+        try:
+            # viewed: its views are not the session's timings (test-output/timings.json belongs to `app`)
+            yield App(url=server.url, orders_dir=PROJECT_DIR, started=server.started, viewed=True)
+        finally:
+            server.stop()
 
 
 def test_past_the_cap_a_visitor_is_asked_to_come_back(page: Page, capped_app: App, screenshot) -> None:
