@@ -157,6 +157,30 @@ def _rules_beyond_the_shape(request: Any, catalog: Catalog, today: date | None) 
     return [p for p in errors if not about_removed(p)]
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What the rules say of a request before any price is looked up: the request as parsed (``None`` when
+    its shape is wrong), the day it is priced as of, and every broken rule and rule warning."""
+
+    request: Request | None
+    on: date | None
+    errors: list[Problem]
+    warnings: list[Problem]
+
+
+def check_request(request: Mapping[str, Any] | Request, catalog: Catalog, *, today: date | None = None) -> Checked:
+    """Every rule :func:`quote` checks before it prices, in the same order (SPEC B6): the request's shape,
+    then every purchasing rule. ``today`` is the default for the request's ``on``."""
+    parsed, problems = validate_request(request)
+    if parsed is None:
+        return Checked(None, None, problems + _rules_beyond_the_shape(request, catalog, today), [])
+    on = parsed.on_or(today or catalog.today())
+    if parsed.on is None:
+        parsed = parsed.model_copy(update={"on": on})
+    errors, warnings = check(parsed, catalog, on)
+    return Checked(parsed, on, errors, warnings)
+
+
 def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, *, today: date | None = None) -> Quote:
     """Price one request. Never raises for a broken rule: the quote lists every one in ``errors``.
 
@@ -164,28 +188,31 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
     """
     catalog = catalog if catalog is not None else load_catalog()
     pin, currency = catalog.pin(), catalog.currency
-    parsed, problems = validate_request(request)
-    if parsed is None:
+    checked = check_request(request, catalog, today=today)
+    parsed, on = checked.request, checked.on
+    if parsed is None or on is None:
         action = request.get("action") if isinstance(request, Mapping) else None
         region = request.get("region") if isinstance(request, Mapping) else None
         return Quote(
             ok=False,
             action=action if is_text(action) else None,  # a lone surrogate cannot be written into the answer
             region=region if is_text(region) else None,
-            errors=problems + _rules_beyond_the_shape(request, catalog, today),
+            errors=checked.errors,
             catalog=pin,
             currency=currency,
         )
-    on = parsed.on_or(today or catalog.today())
-    if parsed.on is None:
-        parsed = parsed.model_copy(update={"on": on})
-    errors, warnings = check(parsed, catalog, on)
     result = Quote(
-        ok=not errors, action=parsed.action, region=parsed.region, on=on, request=parsed, catalog=pin, currency=currency
+        ok=not checked.errors,
+        action=parsed.action,
+        region=parsed.region,
+        on=on,
+        request=parsed,
+        catalog=pin,
+        currency=currency,
+        errors=checked.errors,
+        warnings=checked.warnings,
     )
-    result.errors = errors
-    result.warnings = warnings
-    if errors:
+    if checked.errors:
         return result
     try:
         result.priced = price_checked(parsed, catalog, on)
@@ -194,6 +221,7 @@ def quote(request: Mapping[str, Any] | Request, catalog: Catalog | None = None, 
         result.errors = [Problem(exc.rule, "region", str(exc))]
         return result
     stale = catalog.stale_warnings(today or catalog.today())
+    warnings = checked.warnings
     result.warnings = warnings + result.priced.warnings + _illustrative_warnings(catalog, result.priced) + stale
     return result
 
