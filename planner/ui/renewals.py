@@ -41,6 +41,7 @@ class RenewalsView:
         self.term.add_class("planner-renewals-term")
         self.term.observe(self._term_changed, names="value")
         self.source = w.HTML()
+        self.source.add_class("planner-renewals-source")
         self.errors = w.HTML()
         self.errors.add_class("planner-renewals-errors")
         self.banner = w.HTML()

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 import planner
-from planner.ui._portfolio import SAMPLE_PORTFOLIO
+from planner.ui._portfolio import SAMPLE_PORTFOLIO, Portfolio
 
 from .conftest import FIRST_VIEW_TIMEOUT_MS, STEP_TIMEOUT_MS, App
 
@@ -110,3 +110,23 @@ def test_catalog_page_from_the_navigation_bar(page: Page, app: App, screenshot) 
     screenshot(page, "explore")
     page.locator(".planner-nav a", has_text="Plan an order").click()
     expect(page.locator(".planner-total")).to_contain_text("Due now", timeout=FIRST_VIEW_TIMEOUT_MS)
+
+
+def test_renewals_of_a_portfolio_with_bad_rows_of_several_kinds(page: Page, app: App, screenshot) -> None:
+    bad_rows = Path(__file__).parent.parent / "ui" / "portfolios" / "bad-rows.csv"
+    page.goto(app.url + "/voila/render/renewals.ipynb", wait_until="domcontentloaded")
+    expect(page.locator(".planner-renewals-timeline .js-plotly-plot")).to_be_visible(timeout=FIRST_VIEW_TIMEOUT_MS)
+    app.first_view()
+    with page.expect_file_chooser() as chooser:
+        page.locator("button.planner-renewals-upload").click()
+    chooser.value.set_files(files=[{"name": "bad-rows.csv", "mimeType": "text/csv", "buffer": bad_rows.read_bytes()}])
+    expect(page.locator(".planner-renewals-source")).to_contain_text("bad-rows.csv", timeout=STEP_TIMEOUT_MS)
+    # The same file read in this process, on the same day: the page shows its figures and its refusals.
+    expected = Portfolio.read(bad_rows, planner.load_catalog()).rows()
+    total = sum(expected.loc[expected["ok"], "renewal_cost"], Decimal(0))
+    expect(page.locator(".planner-renewals-amount")).to_have_text(f"{total:,}")
+    errors = page.locator(".planner-renewals-errors")
+    for row in expected[~expected["ok"]].itertuples():
+        expect(errors).to_contain_text(str(row.name))
+    expect(errors).to_contain_text("column name: the value of tag 'subscription' has characters a tag cannot hold")
+    screenshot(page, "renewals-bad-rows")
