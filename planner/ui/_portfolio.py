@@ -65,9 +65,11 @@ class Portfolio:
     term: str = "1y"
     on: date | None = None
     problems: list[Problem] = field(default_factory=list)  # about the file itself
-    priced: pd.DataFrame | None = None  # the B7 frame as price_frame answers it, one row per subscription
-    errors: list[list[Problem]] = field(default_factory=list)  # per row: why it cannot be renewed
-    _rows: pd.DataFrame | None = None
+    #: The B7 frame as :func:`planner.price_frame` answers it, one row per subscription (set by :meth:`price`).
+    priced: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    #: Per row: why it cannot be renewed (the core's problems, and the cells only this page reads).
+    errors: list[list[Problem]] = field(default_factory=list, init=False, repr=False)
+    _rows: pd.DataFrame | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def read(
