@@ -30,6 +30,9 @@ _HOMES: dict[str, str] = {
     "Price": "_catalog",
     "Region": "_catalog",
     "load_catalog": "_catalog",
+    "Explanation": "_explain",
+    "explain_row": "_explain",
+    "tag_problems": "_explain",
     "Term": "_dates",
     "add_months": "_dates",
     "remaining_months": "_dates",
@@ -77,6 +80,7 @@ __all__ = [
     "Catalog",
     "Edition",
     "EditionName",
+    "Explanation",
     "Lifecycle",
     "Limits",
     "Option",
@@ -97,6 +101,7 @@ __all__ = [
     "add_months",
     "break_even",
     "cut_to_cents",
+    "explain_row",
     "export_order",
     "load_catalog",
     "options",
@@ -107,6 +112,7 @@ __all__ = [
     "remaining_months",
     "remaining_period",
     "remaining_years",
+    "tag_problems",
     "term_end",
     "validate_request",
     "verify_order",
@@ -132,6 +138,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from ._catalog import Catalog, Edition, Limits, Package, Price, Region, load_catalog
     from ._dates import Term, add_months, remaining_months, remaining_period, remaining_years, term_end
     from ._domain import BILLING_MODES, EDITIONS, ActionName, BillingMode, EditionName
+    from ._explain import Explanation, explain_row, tag_problems
     from ._money import cut_to_cents
     from ._options import Option, break_even, options
     from ._order import OrderFiles, export_order, verify_order

@@ -16,6 +16,7 @@ MODULES = [
     "planner._settings",
     "planner._limits",
     "planner._batch",
+    "planner._explain",
 ]
 
 

@@ -28,6 +28,7 @@ EXPECTED = {
     # values
     "Catalog",
     "Edition",
+    "Explanation",
     "Limits",
     "Refund",
     "Lifecycle",
@@ -49,6 +50,7 @@ EXPECTED = {
     "add_months",
     "break_even",
     "cut_to_cents",
+    "explain_row",
     "export_order",
     "load_catalog",
     "options",
@@ -59,6 +61,7 @@ EXPECTED = {
     "remaining_months",
     "remaining_period",
     "remaining_years",
+    "tag_problems",
     "term_end",
     "validate_request",
     "verify_order",

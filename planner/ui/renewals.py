@@ -11,8 +11,8 @@ import planner
 from planner import Catalog
 
 from . import _html
-from ._analysis import PORTFOLIO_COLUMNS, SAMPLE_PORTFOLIO, Portfolio
 from ._model import orders_dir
+from ._portfolio import ILLUSTRATIVE, PORTFOLIO_COLUMNS, SAMPLE_PORTFOLIO, Portfolio
 from ._words import grouped, term_words
 
 _STYLE = {"description_width": "110px"}
@@ -41,6 +41,7 @@ class RenewalsView:
         self.term.add_class("planner-renewals-term")
         self.term.observe(self._term_changed, names="value")
         self.source = w.HTML()
+        self.source.add_class("planner-renewals-source")
         self.errors = w.HTML()
         self.errors.add_class("planner-renewals-errors")
         self.banner = w.HTML()
@@ -211,22 +212,20 @@ class RenewalsView:
                 f"<div class='planner-box planner-warn'><b>{len(noted)} of the renewal orders need attention:</b>"
                 f"<ul>{items}</ul></div>"
             )
-        illustrative = sorted(
-            {w.message for q in self.portfolio.quotes if q.ok for w in q.warnings if w.rule == "price.illustrative"}
-        )
-        if illustrative:
+        marked = int(renewable["illustrative"].sum())
+        if marked:  # the priced frame's price.illustrative codes, in the core's words for that rule
+            catalog_page = next(href for key, _title, href in _html.PAGES if key == "explore")
             parts.append(
-                _html.notice(
-                    "Illustrative figures behind the total (✱): "
-                    + "; ".join(illustrative)
-                    + ". Check them against the Huawei Cloud console before you rely on them.",
-                    css="planner-warn planner-renewals-illustrative",
-                )
+                "<div class='planner-box planner-warn planner-renewals-illustrative'>"
+                f"Illustrative figures behind the total (✱): in {marked} of the {len(renewable)} renewals, "
+                f"{_html.esc(planner.RULES[ILLUSTRATIVE])} (<code>{ILLUSTRATIVE}</code>). The "
+                f"<a href='{_html.esc(catalog_page)}'>Catalog page</a> marks each such figure; check them "
+                "against the Huawei Cloud console before you rely on them.</div>"
             )
         return "".join(parts)
 
     def _render_export(self) -> None:
-        renewable = bool(self.portfolio.quotes) and any(q.ok for q in self.portfolio.quotes)
+        renewable = bool(self.portfolio.rows()["ok"].any())
         self.export.disabled = not (renewable and self.accept.value and not self.portfolio.problems)
 
     def _export(self, _button: w.Button) -> None:
