@@ -27,9 +27,9 @@ from typing import Any
 from ._batch import request_of_row
 from ._catalog import Catalog
 from ._problems import Problem
-from ._quote import _rules_beyond_the_shape
+from ._quote import check_request
 from ._request import validate_request
-from ._rules import FieldChecks, check
+from ._rules import FieldChecks
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,11 @@ def explain_row(row: Mapping[str, Any], catalog: Catalog, *, today: date | None 
     codes are the row's ``errors`` column; the warnings are its ``warnings`` column less what only pricing
     finds (``price.illustrative``).
     """
-    request = request_of_row(row)
     day = today or catalog.today()
-    parsed, problems = validate_request(request)
-    if parsed is None:
-        return Explanation(errors=problems + _rules_beyond_the_shape(request, catalog, day))
-    errors, warnings = check(parsed, catalog, parsed.on_or(day))
-    if errors:
-        return Explanation(errors=errors, warnings=warnings)
-    return Explanation(warnings=warnings + catalog.stale_warnings(day))
+    checked = check_request(request_of_row(row), catalog, today=day)
+    if checked.errors:
+        return Explanation(errors=checked.errors, warnings=checked.warnings)
+    return Explanation(warnings=checked.warnings + catalog.stale_warnings(day))
 
 
 def tag_problems(tags: Mapping[str, str], catalog: Catalog) -> list[Problem]:

@@ -234,11 +234,12 @@ class RenewalsView:
             written, skipped = self.portfolio.export(folder, accept_disclaimer=self.accept.value)
         except OSError as exc:
             self.message.value = _html.notice(
-                f"Not exported: cannot write to {folder} ({exc.strerror}).", css="planner-bad"
+                f"Not exported: cannot write the orders ({exc.strerror}).", css="planner-bad"
             )
             return
         parts = [
-            f"Wrote {len(written)} renewal orders to {folder}: " + ", ".join(f.json_path.name for f in written) + "."
+            # The names and the links say it all: the server's folder is not the visitor's business.
+            f"Wrote {len(written)} renewal orders: " + ", ".join(f.json_path.name for f in written) + "."
         ]
         if skipped:
             parts.append(

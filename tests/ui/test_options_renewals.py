@@ -87,6 +87,7 @@ def test_renewals_view_term_upload_and_export(tmp_path, monkeypatch) -> None:
     assert len(orders) == view.portfolio.rows()["ok"].sum()
     assert all(json.loads(p.read_text())["action"] == "renew" for p in orders)
     assert "Skipped: abu-dhabi-lab" in view.message.value
+    assert str(tmp_path) not in view.message.value  # the server's folder is not shown to the visitor
 
 
 def test_a_click_without_the_disclaimer_exports_nothing(tmp_path, monkeypatch) -> None:
