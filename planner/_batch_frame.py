@@ -69,7 +69,7 @@ def single_path(texts: dict[str, pa.Array], rows: np.ndarray, catalog: Catalog, 
     picked = pa.array(rows)
     cells = {name: text.take(picked).to_pylist() for name, text in texts.items()}
     names = list(cells)
-    out = []
+    out: list[tuple[str, ...]] = []
     for values in zip(*(cells[name] for name in names), strict=True):
         result = quote(request_of_row(dict(zip(names, values, strict=True))), catalog, today=day)
         out.append(quote_columns(result))

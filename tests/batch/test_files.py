@@ -186,7 +186,7 @@ def test_the_readme_shows_what_batch_writes_for_the_example(tmp_path: Path) -> N
 
 
 def test_csv_pieces_end_on_records_even_with_quoted_line_breaks(tmp_path: Path) -> None:
-    from planner._batch_io import _csv_chunks
+    from planner._batch_io import _csv_tables
 
     rows = mixed_rows(500, seed=5)
     rows["account"] = [f'line one\nline "two", {i}' if i % 7 == 0 else f"acct {i}" for i in range(len(rows))]
@@ -194,7 +194,7 @@ def test_csv_pieces_end_on_records_even_with_quoted_line_breaks(tmp_path: Path) 
     rows.to_csv(source, index=False)
 
     with source.open("rb") as handle:
-        chunks = list(_csv_chunks(source, handle, block_bytes=4096))  # many pieces, cut mid-file
+        chunks = list(_csv_tables(source, handle, block_bytes=4096))  # many pieces, cut mid-file
 
     assert len(chunks) > 5
-    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), rows, check_dtype=False)
+    pd.testing.assert_frame_equal(pa.concat_tables(chunks).to_pandas(), rows, check_dtype=False)
