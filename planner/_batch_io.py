@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import io
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 from collections import deque
@@ -169,14 +171,34 @@ class _Job:
     header: list[str] | None  # a CSV's columns; None for Parquet
     csv_out: bool
     threads: bool  # Arrow's own threads for parsing: in this process yes, in a worker (one a core) no
+    source: str = ""  # the file a worker reads its spans from
+    partial: str = ""  # the output being written: a worker writes its CSV pieces beside it
 
 
-Piece: TypeAlias = bytes | pa.RecordBatch | pa.Table
-#: A priced piece: the CSV text to append (the first piece's with the header) or the table to write.
-Done: TypeAlias = tuple[pa.Buffer | pa.Table, int, int]
+@dataclass(frozen=True)
+class _Span:
+    """A piece of the source file by place, for a worker to read itself (the bytes do not cross a pipe)."""
+
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A priced CSV piece that a worker wrote to its own file, for this process to append (in the kernel)."""
+
+    path: str
+
+
+Piece: TypeAlias = bytes | _Span | pa.RecordBatch | pa.Table
+#: A priced piece: the CSV text to append (the first piece's with the header), or the table to write.
+Done: TypeAlias = tuple[pa.Buffer | _Written | pa.Table, int, int]
 
 
 def _price_piece(job: _Job, number: int, piece: Piece) -> Done:
+    if isinstance(piece, _Span):
+        with open(job.source, "rb") as handle:
+            piece = os.pread(handle.fileno(), piece.length, piece.offset)
     if isinstance(piece, bytes):
         assert job.header is not None
         table = _parse_csv(piece, job.header, first=number == 0, threads=job.threads)
@@ -186,8 +208,12 @@ def _price_piece(job: _Job, number: int, piece: Piece) -> Done:
     ok = int(pc.sum(pc.equal(priced.column("ok"), "true")).as_py() or 0)
     if not job.csv_out:
         return priced, priced.num_rows, ok
-    sink = pa.BufferOutputStream()
     options = pacsv.WriteOptions(include_header=number == 0, quoting_style="needed")
+    if job.partial:  # a worker: its own file, appended by the writing process
+        path = f"{job.partial}.{number}"
+        pacsv.write_csv(priced, path, write_options=options)
+        return _Written(path), priced.num_rows, ok
+    sink = pa.BufferOutputStream()
     pacsv.write_csv(priced, sink, write_options=options)
     return sink.getvalue(), priced.num_rows, ok
 
@@ -226,6 +252,8 @@ def _work(number: int, piece: Piece) -> Done:
 def _pool(jobs: int, job: _Job) -> ProcessPoolExecutor:
     """``jobs`` worker processes, forked now (before this process starts any thread: the progress bar's,
     Arrow's), each inheriting ``job``: the catalog is neither loaded again nor sent."""
+    import pandas  # noqa: F401  # pyarrow's pa.array() imports pandas on first use: once here, not in every worker
+
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
     pool.submit(int).result()  # with fork, the first task starts every worker
@@ -239,8 +267,12 @@ def _results(job: _Job, pieces: Iterator[Piece], pool: ProcessPoolExecutor | Non
             yield _price_piece(job, number, piece)
         return
     pending: deque[Future[Done]] = deque()
+    offset = 0
     try:
         for number, piece in enumerate(pieces):
+            if isinstance(piece, bytes):  # the worker reads it from the file itself
+                length = len(piece)
+                piece, offset = _Span(offset, length), offset + length
             pending.append(pool.submit(_work, number, piece))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
                 yield pending.popleft().result()
@@ -289,6 +321,23 @@ class _Progress:
             self.bar.stop()
 
 
+def _append(text: Any, path: str) -> None:
+    """Append a worker's piece to the output and remove it: copied by the kernel, not through Python."""
+    text.flush()
+    with open(path, "rb") as piece:
+        size = os.fstat(piece.fileno()).st_size
+        try:
+            while size > 0 and (copied := os.copy_file_range(piece.fileno(), text.fileno(), size)) > 0:
+                size -= copied
+        except OSError:  # a file system without it: read and write what is left
+            pass
+        if size > 0:
+            piece.seek(os.fstat(piece.fileno()).st_size - size)
+            shutil.copyfileobj(piece, text)
+            text.flush()
+    os.unlink(path)
+
+
 def run_batch(
     source: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -325,15 +374,18 @@ def run_batch(
         else:
             header, pieces = _csv_pieces(src, handle)
             large = src.stat().st_size >= POOL_MIN_BYTES
-        job = _Job(catalog, today, header, csv_out=not _is_parquet(dst), threads=not (large and workers > 1))
+        pooled = large and workers > 1
+        job = _Job(catalog, today, header, not _is_parquet(dst), not pooled, str(src), tmp if pooled else "")
         with contextlib.ExitStack() as stack:
-            pool = stack.enter_context(_pool(workers, job)) if large and workers > 1 else None
+            pool = stack.enter_context(_pool(workers, job)) if pooled else None
             bar = _Progress(src, handle, show)
             text = None if _is_parquet(dst) else stack.enter_context(open(tmp, "wb"))
             for payload, count, valid in _results(job, pieces, pool, workers):
                 if isinstance(payload, pa.Table):
                     writer = writer or pq.ParquetWriter(tmp, payload.schema)
                     writer.write_table(payload)
+                elif isinstance(payload, _Written):
+                    _append(text, payload.path)
                 elif text is not None:
                     text.write(payload)
                 rows, ok = rows + count, ok + valid
@@ -357,6 +409,7 @@ def run_batch(
             writer.close()
         if handle is not None:
             handle.close()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for path in [tmp, *glob.glob(glob.escape(tmp) + ".*")]:  # with the workers' pieces not yet appended
+            if os.path.exists(path):
+                os.unlink(path)
     return BatchSummary(rows=rows, ok=ok)
