@@ -79,6 +79,11 @@ def single_path(texts: dict[str, pa.Array], rows: np.ndarray, catalog: Catalog, 
 _FALLBACK_COLUMNS = ("ok", "total", "expires", "errors", "warnings")
 
 
+def _constant(text: str, n: int) -> pa.Array:
+    """``text`` ``n`` times, built in Arrow (no Python object per row)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([text])).cast(pa.string())
+
+
 def price_columns(texts: dict[str, pa.Array], n: int, catalog: Catalog, day: date) -> dict[str, pa.Array]:
     """The six added columns (``ok, total, currency, expires, errors, warnings``) of ``n`` rows whose
     request columns are ``texts`` (Arrow text, an absent field empty)."""
@@ -87,7 +92,7 @@ def price_columns(texts: dict[str, pa.Array], n: int, catalog: Catalog, day: dat
         "ok": pc.if_else(pa.array(priced.done), "true", "false"),
         "total": priced.total_text(),
         "expires": priced.expires_text(),
-        "errors": pa.array(np.full(n, "", dtype=object), pa.string()),
+        "errors": _constant("", n),
     }
     for name in vector.TEXT_COLUMNS:
         columns[name] = pa.array(getattr(priced, name), pa.string())
@@ -101,8 +106,7 @@ def price_columns(texts: dict[str, pa.Array], n: int, catalog: Catalog, day: dat
         for k, name in enumerate(_FALLBACK_COLUMNS):
             fallback = pa.array([cells[k] for cells in quoted], pa.string())
             columns[name] = pa.concat_arrays([columns[name].cast(pa.string()), fallback]).take(order)
-    currency = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([catalog.currency]))
-    columns["currency"] = currency.cast(pa.string())
+    columns["currency"] = _constant(catalog.currency, n)
     return {name: columns[name].cast(pa.string()) for name in OUTPUT_COLUMNS}
 
 
