@@ -73,10 +73,16 @@ TEXT_COLUMNS: tuple[str, ...] = ("warnings",)
 # parses a column's distinct values once (Arrow's dictionary encoding, a hash pass) and spreads the
 # answers back with one integer take: the string work is per distinct value, not per row.
 def arrow(text: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A text column as one contiguous Arrow ``large_string`` array (the type the engine compares)."""
+    """A text column as one contiguous Arrow text array: ``string`` or ``large_string`` as it comes (a
+    piece of a file is far below ``string``'s 2 GiB), anything else as ``large_string``; several chunks are
+    joined as ``large_string``, which cannot overflow."""
     if isinstance(text, pa.ChunkedArray):
+        if text.num_chunks > 1 and text.type != pa.large_string():
+            text = text.cast(pa.large_string())
         text = text.combine_chunks()
-    return text.cast(pa.large_string()) if text.type != pa.large_string() else text
+    if pa.types.is_string(text.type) or pa.types.is_large_string(text.type):
+        return text
+    return text.cast(pa.large_string())
 
 
 def _distinct(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
