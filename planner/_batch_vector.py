@@ -50,12 +50,13 @@ class Priced:
     warnings: np.ndarray
 
     def total_text(self) -> pa.Array:
-        """``total`` as Arrow text (``-1012.43``; empty where not done), built by Arrow compute, not Python."""
-        value = np.abs(self.cents)
-        whole = pc.cast(pa.array(value // 100), pa.string())
-        cents = pc.utf8_lpad(pc.cast(pa.array(value % 100), pa.string()), 2, "0")
-        signed = pc.binary_join_element_wise(pc.if_else(pa.array(self.cents < 0), "-", ""), whole, "")
-        return pc.if_else(pa.array(self.done), pc.binary_join_element_wise(signed, cents, "."), "")
+        """``total`` as Arrow text (``-1012.43``; empty where not done): the cents are laid out as Arrow
+        decimals of scale 2 (two's-complement 128-bit words, no arithmetic) and Arrow writes them."""
+        words = np.empty((len(self.cents), 2), dtype=I64)
+        words[:, 0] = self.cents
+        words[:, 1] = self.cents >> 63  # the sign, extended to the high word
+        amounts = pa.Array.from_buffers(pa.decimal128(38, 2), len(self.cents), [None, pa.py_buffer(words)])
+        return pc.if_else(pa.array(self.done), pc.cast(amounts, pa.string()), "")
 
     def expires_text(self) -> pa.Array:
         """``expires`` as Arrow text (``2024-07-08``; empty where not done or without a date)."""
