@@ -3,10 +3,11 @@
 CSV or Parquet by the file name (``.parquet``/``.pq``), in pieces of about 100,000 rows, so that memory
 stays bounded whatever the file's length. Each piece stays Arrow from reading to writing: a CSV piece is
 parsed with every cell as text (so every input column is written back exactly as it came), priced by
-:func:`planner._batch_frame.price_table`, and written. Large files are priced by worker processes, one a
-core (``jobs``): this process cuts the file into pieces and writes the results in order, a few pieces in
-flight. The output is written to a temporary file beside OUT and renamed into place only when every row is
-priced: a failure leaves no half-written file.
+:func:`planner._batch_frame.price_table`, and written. With ``jobs`` > 1 a large file is priced by that
+many forked worker processes: this process cuts the file into pieces and writes the results in order, a
+few pieces in flight. One process is the default: on the shared 2-core machine this was built on, two
+workers measured no faster (README, "Price a whole file"). The output is written to a temporary file
+beside OUT and renamed into place only when every row is priced: a failure leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -56,14 +57,6 @@ class BatchSummary:
     @property
     def invalid(self) -> int:
         return self.rows - self.ok
-
-
-def default_jobs() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def _is_parquet(path: Path) -> bool:
@@ -170,7 +163,7 @@ class _Job:
     today: date | None
     header: list[str] | None  # a CSV's columns; None for Parquet
     csv_out: bool
-    threads: bool  # Arrow's own threads for parsing: in this process yes, in a worker (one a core) no
+    threads: bool  # Arrow's own threads for parsing: in this process yes, in a worker (one of several) no
     source: str = ""  # the file a worker reads its spans from
     partial: str = ""  # the output being written: a worker writes its CSV pieces beside it
 
@@ -345,12 +338,12 @@ def run_batch(
     *,
     today: date | None = None,
     progress: bool | None = None,
-    jobs: int | None = None,
+    jobs: int = 1,
 ) -> BatchSummary:
     """Price every row of ``source`` into ``out``; raise :class:`PlannerError` naming a file it cannot use.
 
-    ``jobs``: worker processes for a large file (default: the cores available); a small file, or 1, is
-    priced in this process.
+    ``jobs``: worker processes for a large file (default 1: none); a small file is always priced in this
+    process.
     """
     src, dst = Path(source), Path(out)
     _check_readable(src)
@@ -364,7 +357,7 @@ def run_batch(
     writer: Any = None
     rows = ok = 0
     try:
-        workers = default_jobs() if jobs is None else jobs
+        workers = jobs
         pieces: Iterator[Piece]
         if handle is None:
             parquet, pieces = _parquet_pieces(src)

@@ -218,9 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         type=_jobs,
-        default=None,
+        default=1,
         metavar="N",
-        help="processes pricing a large file (default: the cores available; small files use one)",
+        help="worker processes pricing a file of 48 MiB or more (default 1: the command's own process)",
     )
     catalog_option(p)
     p.set_defaults(run=cmd_batch)
