@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.table import Table
 
-COLUMNS = ("what", "runs / rows", "wall (s)", "cpu (s)", "per run (ms)", "per second", "peak MiB", "vs single path")
+COLUMNS = (
+    "what",
+    "runs / rows",
+    "wall (s)",
+    "cpu (s)",
+    "per run (ms)",
+    "per second",
+    "peak MiB",
+    "vs single: cpu/row",
+    "vs single: wall/row",
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,7 @@ class Row:
     peak_mib: float | None = None
     vs_single: float | None = None  # how many times less CPU per row than planner.quote
     cpu: float | None = None  # CPU seconds (user + system): what wall time would be on an idle machine
+    vs_single_wall: float | None = None  # how many times less wall time per row than planner.quote
 
     def cells(self) -> tuple[str, ...]:
         return (
@@ -35,6 +46,7 @@ class Row:
             f"{self.count / self.wall:,.0f}",
             "" if self.peak_mib is None else f"{self.peak_mib:,.{1 if self.peak_mib < 10 else 0}f}",
             "" if self.vs_single is None else f"{self.vs_single:,.0f}×",
+            "" if self.vs_single_wall is None else f"{self.vs_single_wall:,.0f}×",
         )
 
 

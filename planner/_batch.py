@@ -2,7 +2,7 @@
 
 This module holds the contract and stays light (no pandas): the columns, how one row becomes the request
 that :func:`planner.quote` would price, and :func:`price_frame`, which loads the columnar engine
-(:mod:`planner._batch_frame`, pandas + numpy) only when it is called.
+(:mod:`planner._batch_frame`: Arrow + numpy, the same core `planner batch` runs) only when it is called.
 
 >>> request = request_of_row({"region": "cn-north-4", "hosts": "120", "action": "renew", "on": "2024-06-18",
 ...     "current_edition": "standard", "current_billing_mode": "yearly_monthly", "current_quota": "120",

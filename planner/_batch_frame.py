@@ -1,18 +1,25 @@
-"""The columnar side of :func:`planner.price_frame` (pandas + numpy; loaded only when a frame is priced).
+"""The columnar side of batch pricing: Arrow columns in, the six added columns out, in two steps.
 
-Rows are split in two. Those the vectorised engine (:mod:`planner._batch_vector`) proves valid and knows
-how to price get their total, expiry and warnings from whole-column integer arithmetic; every other row —
-any broken rule, any rare shape — is priced by :func:`planner.quote` on :func:`request_of_row`. Both
-halves write the same output columns, so the output cannot tell which path priced a row.
+1. The vectorised engine (:mod:`planner._batch_vector`) prices the rows it proves valid and knows how to
+   price, over whole columns in integer arithmetic, and writes their columns with Arrow compute.
+2. Every other row — any broken rule, any rare shape — is priced by :func:`planner.quote` on
+   :func:`request_of_row` (:func:`single_path`), and its cells are put in place with one Arrow ``take``.
+
+Both steps write the same output columns, so the output cannot tell which path priced a row. The command
+(:func:`price_table`, a ``pa.Table`` in and out) and :func:`price_frame` (pandas in and out, for notebooks
+and Dask) are thin shells over :func:`price_columns`: one pricing path. pandas is imported only by
+:func:`price_frame`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _batch_vector as vector
 from ._batch import OUTPUT_COLUMNS, REQUIRED_COLUMNS, is_request_column, request_of_row
@@ -20,6 +27,9 @@ from ._catalog import Catalog
 from ._money import money
 from ._problems import PlannerError, Problem
 from ._quote import Quote, quote
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def check_columns(columns: list[str]) -> None:
@@ -52,43 +62,106 @@ def quote_columns(result: Quote) -> tuple[str, str, str, str, str]:
     return ("true" if result.ok else "false", total, expires, codes(result.errors), codes(result.warnings))
 
 
-def _text(column: pd.Series) -> pd.Series:
+def single_path(texts: dict[str, pa.Array], rows: np.ndarray, catalog: Catalog, day: date) -> list[tuple[str, ...]]:
+    """Step 2: ``ok, total, expires, errors, warnings`` of each of ``rows`` by :func:`planner.quote`."""
+    if not len(rows):
+        return []
+    picked = pa.array(rows)
+    cells = {name: text.take(picked).to_pylist() for name, text in texts.items()}
+    names = list(cells)
+    out: list[tuple[str, ...]] = []
+    for values in zip(*(cells[name] for name in names), strict=True):
+        result = quote(request_of_row(dict(zip(names, values, strict=True))), catalog, today=day)
+        out.append(quote_columns(result))
+    return out
+
+
+_FALLBACK_COLUMNS = ("ok", "total", "expires", "errors", "warnings")
+
+
+def _constant(text: str, n: int) -> pa.Array:
+    """``text`` ``n`` times, built in Arrow (no Python object per row)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([text])).cast(pa.string())
+
+
+def price_columns(texts: dict[str, pa.Array], n: int, catalog: Catalog, day: date) -> dict[str, pa.Array]:
+    """The six added columns (``ok, total, currency, expires, errors, warnings``) of ``n`` rows whose
+    request columns are ``texts`` (Arrow text, an absent field empty)."""
+    priced = vector.price(texts, n, catalog, day)
+    columns: dict[str, pa.Array] = {
+        "ok": pc.if_else(pa.array(priced.done), "true", "false"),
+        "total": priced.total_text(),
+        "expires": priced.expires_text(),
+        "errors": _constant("", n),
+    }
+    for name in vector.TEXT_COLUMNS:
+        columns[name] = pa.array(getattr(priced, name), pa.string())
+    rest = np.flatnonzero(~priced.done)
+    quoted = single_path(texts, rest, catalog, day)
+    if quoted:
+        # each column: the engine's n cells then the single path's, and one take puts those in place
+        where = np.arange(n)
+        where[rest] = n + np.arange(len(rest))
+        order = pa.array(where)
+        for k, name in enumerate(_FALLBACK_COLUMNS):
+            fallback = pa.array([cells[k] for cells in quoted], pa.string())
+            columns[name] = pa.concat_arrays([columns[name].cast(pa.string()), fallback]).take(order)
+    columns["currency"] = _constant(catalog.currency, n)
+    return {name: columns[name].cast(pa.string()) for name in OUTPUT_COLUMNS}
+
+
+def arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A file's column as the engine's text: text as it is (a missing value empty); whole numbers, booleans
+    and dates as Arrow writes them; any other type as pandas writes it (rare: Parquet floats, times)."""
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        array = array.cast(kind.value_type)
+        kind = kind.value_type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = array
+    elif pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date32(kind):
+        text = pc.cast(array, pa.large_string())
+    else:
+        import pandas as pd
+
+        return vector.arrow(pa.array(_pandas_text(array.to_pandas(types_mapper=pd.ArrowDtype)), from_pandas=True))
+    return vector.arrow(text.fill_null("") if text.null_count else text)
+
+
+def price_table(table: pa.Table, catalog: Catalog, *, today: date | None = None) -> pa.Table:
+    """``table`` (every column as it came) with the six columns added: the command's pricing step."""
+    check_columns(list(table.column_names))
+    texts = {name: arrow_text(table.column(name)) for name in table.column_names if is_request_column(name)}
+    added = price_columns(texts, table.num_rows, catalog, today or catalog.today())
+    for name, column in added.items():
+        table = table.append_column(name, column)
+    return table
+
+
+def _pandas_text(column: pd.Series) -> pd.Series:
+    import pandas as pd
+
     if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
         return column.reset_index(drop=True)  # text already (a CSV's cells): no copy
     return column.astype("str").fillna("").reset_index(drop=True)
 
 
-def _texts(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """The request columns as text: typed (Parquet) columns as their text, a missing value as empty."""
-    return {str(name): _text(frame[name]) for name in frame.columns if is_request_column(str(name))}
-
-
 def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = None) -> pd.DataFrame:
+    """:func:`planner.price_frame`: the frame's request columns as Arrow text, :func:`price_columns`,
+    and the six columns added to a copy of the frame as pandas text."""
     check_columns([str(c) for c in frame.columns])
-    day = today or catalog.today()
-    texts = _texts(frame)
-    n = len(frame)
-    priced = vector.price(texts, n, catalog, day)
-    ok = np.where(priced.done, "true", "false").astype(object)
-    total = priced.total_text()
-    expires = priced.expires_text()
-    errors = np.full(n, "", dtype=object)
-    warnings = priced.warnings.copy()
-    rest = np.flatnonzero(~priced.done)
-    cells = {name: text.iloc[rest].to_numpy(dtype=object) for name, text in texts.items()}
-    for j, i in enumerate(rest):
-        row = {name: values[j] for name, values in cells.items()}
-        result = quote(request_of_row(row), catalog, today=day)
-        ok[i], total[i], expires[i], errors[i], warnings[i] = quote_columns(result)
+    texts = {
+        str(name): vector.arrow(pa.array(_pandas_text(frame[name]), from_pandas=True))
+        for name in frame.columns
+        if is_request_column(str(name))
+    }
+    added = price_columns(texts, len(frame), catalog, today or catalog.today())
     out = frame.copy()
-    out["ok"] = ok
-    out["total"] = total
-    out["currency"] = catalog.currency
-    out["expires"] = expires
-    out["errors"] = errors
-    out["warnings"] = warnings
-    for name in OUTPUT_COLUMNS:
-        out[name] = out[name].astype("str")
+    for name, column in added.items():
+        text = column.to_pandas().astype("str")
+        text.index = frame.index
+        out[name] = text
     return out
 
 

@@ -1,37 +1,52 @@
-"""``planner batch IN -o OUT``: files in and out around :func:`planner.price_frame` (SPEC B7).
+"""``planner batch IN -o OUT``: files in and out around the Arrow pricing core (SPEC B7).
 
-CSV or Parquet by the file name (``.parquet``/``.pq``), read in chunks and written with pyarrow, so that
-memory stays bounded whatever the file's length; CSV cells are read as text, so every input column is
-written back exactly as it came. The output is written to a temporary file beside OUT and renamed into
-place only when every row is priced: a failure leaves no half-written file.
+CSV or Parquet by the file name (``.parquet``/``.pq``), in pieces of about 100,000 rows, so that memory
+stays bounded whatever the file's length. Each piece stays Arrow from reading to writing: a CSV piece is
+parsed with every cell as text (so every input column is written back exactly as it came), priced by
+:func:`planner._batch_frame.price_table`, and written. With ``jobs`` > 1 a large file is priced by that
+many forked worker processes: this process cuts the file into pieces and writes the results in order, a
+few pieces in flight. One process is the default: on the shared 2-core machine this was built on, two
+workers measured no faster (README, "Price a whole file"). The output is written to a temporary file
+beside OUT and renamed into place only when every row is priced: a failure leaves no half-written file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import glob
 import io
+import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ._batch_frame import check_columns, price_frame
+from ._batch_frame import check_columns, price_table
 from ._catalog import Catalog
 from ._problems import PlannerError, Problem
 
-#: A chunk: about 100,000 rows of a typical file. Memory is a chunk or two, never the whole file.
+#: A piece: about 100,000 rows of a typical file. Memory is a few pieces, never the whole file.
 CSV_BLOCK_BYTES = 16 << 20
 PARQUET_BATCH_ROWS = 100_000
+#: Smaller files are priced in this process: starting workers would cost more than it saves.
+POOL_MIN_BYTES = 3 * CSV_BLOCK_BYTES
+POOL_MIN_ROWS = 3 * PARQUET_BATCH_ROWS
+#: Pieces in flight per worker: one being priced, one waiting (memory stays a few pieces).
+IN_FLIGHT_PER_JOB = 2
 
 
 @dataclass(frozen=True)
@@ -65,9 +80,20 @@ def _csv_header(path: Path) -> list[str]:
     return header
 
 
+def _record_end(buffer: bytes) -> int:
+    """Just past the last line break outside quotes (an even count of ``"`` before it; a doubled ``""``
+    keeps the count even), or 0. Counted backwards from the end with ``bytes.count``: a pass in C."""
+    quotes, end = buffer.count(b'"'), len(buffer)
+    while (cut := buffer.rfind(b"\n", 0, end)) >= 0:
+        quotes -= buffer.count(b'"', cut, end)  # now the quotes before the line break
+        if quotes % 2 == 0:
+            return cut + 1
+        end = cut
+    return 0
+
+
 def _records(handle: Any, block_bytes: int) -> Iterator[bytes]:
-    """The file in pieces of about ``block_bytes`` that end on a record's end: the last line break outside
-    quotes (an even count of ``"`` before it; a doubled ``""`` keeps the count even)."""
+    """The file in pieces of about ``block_bytes`` that end on a record's end."""
     rest = b""
     while True:
         data = handle.read(block_bytes)
@@ -76,42 +102,47 @@ def _records(handle: Any, block_bytes: int) -> Iterator[bytes]:
                 yield rest
             return
         buffer = rest + data
-        octets = np.frombuffer(buffer, dtype=np.uint8)
-        outside = (np.cumsum(octets == 34, dtype=np.uint8) & 1) == 0  # parity survives the uint8 wrap-around
-        ends = np.flatnonzero((octets == 10) & outside)
-        if not len(ends):
+        cut = _record_end(buffer)
+        if not cut:
             rest = buffer  # one record longer than a block: read on
             continue
-        cut = int(ends[-1]) + 1
         yield buffer[:cut]
         rest = buffer[cut:]
 
 
-def _csv_chunks(path: Path, handle: Any, block_bytes: int = CSV_BLOCK_BYTES) -> Iterator[pd.DataFrame]:
-    # pyarrow parses each piece (fast, every cell as text); the pieces are cut here, not by pyarrow's own
-    # streaming reader, which was measured reading ahead (526 MiB for 1,000,000 rows, 796 MiB for 3,000,000).
-    header = _csv_header(path)
-    check_columns(header)
+def _parse_csv(piece: bytes, header: list[str], first: bool, threads: bool = True) -> pa.Table:
+    """A piece of the file as a table, every cell as text (an empty cell is empty text, never null)."""
+    read = pacsv.ReadOptions(column_names=header, skip_rows=1 if first else 0, use_threads=threads)
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(header, pa.string()),
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    for number, piece in enumerate(_records(handle, block_bytes)):
-        read = pacsv.ReadOptions(column_names=header, skip_rows=1 if number == 0 else 0)
-        table = pacsv.read_csv(io.BytesIO(piece), read_options=read, convert_options=convert)
-        if table.num_rows:
-            yield table.to_pandas()
+    return pacsv.read_csv(io.BytesIO(piece), read_options=read, convert_options=convert)
 
 
-def _parquet_chunks(path: Path) -> Iterator[pd.DataFrame]:
+def _csv_pieces(path: Path, handle: Any, block_bytes: int = CSV_BLOCK_BYTES) -> tuple[list[str], Iterator[bytes]]:
+    # The pieces are cut here, not by pyarrow's own streaming reader, which was measured reading ahead
+    # (526 MiB for 1,000,000 rows, 796 MiB for 3,000,000).
+    header = _csv_header(path)
+    check_columns(header)
+    return header, _records(handle, block_bytes)
+
+
+def _csv_tables(path: Path, handle: Any, block_bytes: int = CSV_BLOCK_BYTES) -> Iterator[pa.Table]:
+    """The file as tables of about ``block_bytes`` each (what each piece is priced from)."""
+    header, pieces = _csv_pieces(path, handle, block_bytes)
+    for number, piece in enumerate(pieces):
+        yield _parse_csv(piece, header, first=number == 0)
+
+
+def _parquet_pieces(path: Path) -> tuple[pq.ParquetFile, Iterator[pa.RecordBatch]]:
     try:
         source = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
         raise _unusable(path, f"not a Parquet file ({exc})") from None
     check_columns(list(source.schema_arrow.names))
-    for batch in source.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-        yield batch.to_pandas(types_mapper=pd.ArrowDtype)  # pass-through columns keep their types
+    return source, source.iter_batches(batch_size=PARQUET_BATCH_ROWS)  # typed columns keep their types
 
 
 def _check_readable(path: Path) -> None:
@@ -121,6 +152,134 @@ def _check_readable(path: Path) -> None:
         raise _unusable(path, "is a folder, not a file")
     if not os.access(path, os.R_OK):
         raise _unusable(path, "cannot read: permission denied")
+
+
+# -- one piece, in this process or in a worker ----------------------------------------------------
+@dataclass(frozen=True)
+class _Job:
+    """What pricing any piece of one file needs (a worker inherits it when it is forked)."""
+
+    catalog: Catalog
+    today: date | None
+    header: list[str] | None  # a CSV's columns; None for Parquet
+    csv_out: bool
+    threads: bool  # Arrow's own threads for parsing: in this process yes, in a worker (one of several) no
+    source: str = ""  # the file a worker reads its spans from
+    partial: str = ""  # the output being written: a worker writes its CSV pieces beside it
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A piece of the source file by place, for a worker to read itself (the bytes do not cross a pipe)."""
+
+    offset: int
+    length: int
+
+
+@dataclass(frozen=True)
+class _Written:
+    """A priced CSV piece that a worker wrote to its own file, for this process to append (in the kernel)."""
+
+    path: str
+
+
+Piece: TypeAlias = bytes | _Span | pa.RecordBatch | pa.Table
+#: A priced piece: the CSV text to append (the first piece's with the header), or the table to write.
+Done: TypeAlias = tuple[pa.Buffer | _Written | pa.Table, int, int]
+
+
+def _price_piece(job: _Job, number: int, piece: Piece) -> Done:
+    if isinstance(piece, _Span):
+        with open(job.source, "rb") as handle:
+            piece = os.pread(handle.fileno(), piece.length, piece.offset)
+    if isinstance(piece, bytes):
+        assert job.header is not None
+        table = _parse_csv(piece, job.header, first=number == 0, threads=job.threads)
+    else:
+        table = piece if isinstance(piece, pa.Table) else pa.Table.from_batches([piece])
+    priced = price_table(table, job.catalog, today=job.today)
+    ok = int(pc.sum(pc.equal(priced.column("ok"), "true")).as_py() or 0)
+    if not job.csv_out:
+        return priced, priced.num_rows, ok
+    options = pacsv.WriteOptions(include_header=number == 0, quoting_style="needed")
+    if job.partial:  # a worker: its own file, appended by the writing process
+        path = f"{job.partial}.{number}"
+        pacsv.write_csv(priced, path, write_options=options)
+        return _Written(path), priced.num_rows, ok
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(priced, sink, write_options=options)
+    return sink.getvalue(), priced.num_rows, ok
+
+
+class _Failed(Exception):
+    """A worker's failure, in a form that crosses the process boundary (a PlannerError's problems, or the
+    reason a piece could not be read)."""
+
+    def __init__(self, problems: list[Problem], reason: str) -> None:
+        super().__init__(problems, reason)
+        self.problems, self.reason = problems, reason
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+_JOB: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _work(number: int, piece: Piece) -> Done:
+    assert _JOB is not None
+    try:
+        return _price_piece(_JOB, number, piece)
+    except PlannerError as exc:
+        raise _Failed(exc.problems, "") from None
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
+        raise _Failed([], _reason(exc)) from None
+
+
+def _pool(jobs: int, job: _Job) -> ProcessPoolExecutor:
+    """``jobs`` worker processes, forked now (before this process starts any thread: the progress bar's,
+    Arrow's), each inheriting ``job``: the catalog is neither loaded again nor sent."""
+    import pandas  # noqa: F401  # pyarrow's pa.array() imports pandas on first use: once here, not in every worker
+
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
+    pool.submit(int).result()  # with fork, the first task starts every worker
+    return pool
+
+
+def _results(job: _Job, pieces: Iterator[Piece], pool: ProcessPoolExecutor | None, jobs: int) -> Iterator[Done]:
+    """Each piece priced, in order: here, or by the pool's workers with a few pieces in flight."""
+    if pool is None:
+        for number, piece in enumerate(pieces):
+            yield _price_piece(job, number, piece)
+        return
+    pending: deque[Future[Done]] = deque()
+    offset = 0
+    try:
+        for number, piece in enumerate(pieces):
+            if isinstance(piece, bytes):  # the worker reads it from the file itself
+                length = len(piece)
+                piece, offset = _Span(offset, length), offset + length
+            pending.append(pool.submit(_work, number, piece))
+            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except _Failed as failed:
+        if failed.problems:
+            raise PlannerError(failed.problems) from None
+        raise pa.ArrowInvalid(failed.reason) from None
+    except BrokenProcessPool:
+        raise PlannerError(Problem("request.malformed", "", "a pricing process stopped (out of memory?)")) from None
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 class _Progress:
@@ -155,10 +314,21 @@ class _Progress:
             self.bar.stop()
 
 
-def _writer(out: Path, tmp: str, table: pa.Table) -> Any:
-    if _is_parquet(out):
-        return pq.ParquetWriter(tmp, table.schema)
-    return pacsv.CSVWriter(tmp, table.schema, write_options=pacsv.WriteOptions(quoting_style="needed"))
+def _append(text: Any, path: str) -> None:
+    """Append a worker's piece to the output and remove it: copied by the kernel, not through Python."""
+    text.flush()
+    with open(path, "rb") as piece:
+        size = os.fstat(piece.fileno()).st_size
+        try:
+            while size > 0 and (copied := os.copy_file_range(piece.fileno(), text.fileno(), size)) > 0:
+                size -= copied
+        except OSError:  # a file system without it: read and write what is left
+            pass
+        if size > 0:
+            piece.seek(os.fstat(piece.fileno()).st_size - size)
+            shutil.copyfileobj(piece, text)
+            text.flush()
+    os.unlink(path)
 
 
 def run_batch(
@@ -168,8 +338,13 @@ def run_batch(
     *,
     today: date | None = None,
     progress: bool | None = None,
+    jobs: int = 1,
 ) -> BatchSummary:
-    """Price every row of ``source`` into ``out``; raise :class:`PlannerError` naming a file it cannot use."""
+    """Price every row of ``source`` into ``out``; raise :class:`PlannerError` naming a file it cannot use.
+
+    ``jobs``: worker processes for a large file (default 1: none); a small file is always priced in this
+    process.
+    """
     src, dst = Path(source), Path(out)
     _check_readable(src)
     if dst.is_dir():
@@ -178,46 +353,56 @@ def run_batch(
     handle = None if _is_parquet(src) else src.open("rb")
     fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent if str(dst.parent) else ".")
     os.close(fd)
-    bar = _Progress(src, handle, show)
+    bar: _Progress | None = None
     writer: Any = None
     rows = ok = 0
     try:
-        chunks = _parquet_chunks(src) if handle is None else _csv_chunks(src, handle)
-        schema: pa.Schema | None = None
-        for chunk in chunks:
-            priced = price_frame(chunk, catalog, today=today)
-            table = pa.Table.from_pandas(priced, preserve_index=False)
-            if schema is None:
-                schema = table.schema
-                writer = _writer(dst, tmp, table)
-            writer.write_table(table.cast(schema))
-            rows += len(priced)
-            ok += int((priced["ok"] == "true").sum())
-            bar.advance(rows)
-        if writer is None:  # a header and no rows: the output is the header with the added columns
-            empty = price_frame(pd.DataFrame(columns=_header_of(src)), catalog, today=today)
-            writer = _writer(dst, tmp, pa.Table.from_pandas(empty.astype("str"), preserve_index=False))
-        writer.close()
-        writer = None
+        workers = jobs
+        pieces: Iterator[Piece]
+        if handle is None:
+            parquet, pieces = _parquet_pieces(src)
+            header, large = None, parquet.metadata.num_rows >= POOL_MIN_ROWS
+            if parquet.metadata.num_rows == 0:
+                pieces = iter([parquet.schema_arrow.empty_table()])
+        else:
+            header, pieces = _csv_pieces(src, handle)
+            large = src.stat().st_size >= POOL_MIN_BYTES
+        pooled = large and workers > 1
+        job = _Job(catalog, today, header, not _is_parquet(dst), not pooled, str(src), tmp if pooled else "")
+        with contextlib.ExitStack() as stack:
+            pool = stack.enter_context(_pool(workers, job)) if pooled else None
+            bar = _Progress(src, handle, show)
+            text = None if _is_parquet(dst) else stack.enter_context(open(tmp, "wb"))
+            for payload, count, valid in _results(job, pieces, pool, workers):
+                if isinstance(payload, pa.Table):
+                    writer = writer or pq.ParquetWriter(tmp, payload.schema)
+                    writer.write_table(payload)
+                elif isinstance(payload, _Written):
+                    _append(text, payload.path)
+                elif text is not None:
+                    text.write(payload)
+                rows, ok = rows + count, ok + valid
+                bar.advance(rows)
+        if writer is not None:
+            writer.close()
+            writer = None
         os.chmod(tmp, 0o644)  # mkstemp's 0600 is for the partial file; the result is an ordinary file
         os.replace(tmp, dst)
     except PlannerError as exc:
         raise PlannerError(exc.problems, source=str(src)) from None
     except (pa.ArrowException, UnicodeDecodeError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = _reason(exc)
         raise _unusable(src, f"not a usable {'Parquet' if handle is None else 'CSV'} file ({reason})") from None
     except OSError as exc:
         raise PlannerError(Problem("request.malformed", "", f"cannot write: {exc.strerror}"), source=str(dst)) from None
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
         if writer is not None:
             writer.close()
         if handle is not None:
             handle.close()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        for path in [tmp, *glob.glob(glob.escape(tmp) + ".*")]:  # with the workers' pieces not yet appended
+            if os.path.exists(path):
+                os.unlink(path)
     return BatchSummary(rows=rows, ok=ok)
-
-
-def _header_of(path: Path) -> list[str]:
-    return list(pq.ParquetFile(path).schema_arrow.names) if _is_parquet(path) else _csv_header(path)

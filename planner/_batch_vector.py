@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -39,41 +38,65 @@ YM, PPU = BILLING_MODES.index("yearly_monthly"), BILLING_MODES.index("pay_per_us
 @dataclass
 class Priced:
     """What the engine priced: ``done`` rows have ``cents``, ``expires`` (a day number, or NO_DAY) and
-    ``warnings``."""
+    ``warnings`` (rule codes, one Python text per row, shared between rows with the same codes).
+
+    The per-row text columns are listed in :data:`TEXT_COLUMNS`: to carry one more, add the field here and
+    its name there (the frame writes each as its output column of the same name).
+    """
 
     done: np.ndarray
     cents: np.ndarray
     expires: np.ndarray
     warnings: np.ndarray
 
-    def total_text(self) -> np.ndarray:
-        value = np.abs(self.cents)
-        text = (
-            np.where(self.cents < 0, "-", "")
-            + pd.Series(value // 100).astype("str").to_numpy(dtype=object)
-            + "."
-            + pd.Series(value % 100).astype("str").str.zfill(2).to_numpy(dtype=object)
-        )
-        return np.where(self.done, text, "").astype(object)
+    def total_text(self) -> pa.Array:
+        """``total`` as Arrow text (``-1012.43``; empty where not done): the cents are laid out as Arrow
+        decimals of scale 2 (two's-complement 128-bit words, no arithmetic) and Arrow writes them."""
+        words = np.empty((len(self.cents), 2), dtype=I64)
+        words[:, 0] = self.cents
+        words[:, 1] = self.cents >> 63  # the sign, extended to the high word
+        amounts = pa.Array.from_buffers(pa.decimal128(38, 2), len(self.cents), [None, pa.py_buffer(words)])
+        return pc.if_else(pa.array(self.done), pc.cast(amounts, pa.string()), "")
 
-    def expires_text(self) -> np.ndarray:
+    def expires_text(self) -> pa.Array:
+        """``expires`` as Arrow text (``2024-07-08``; empty where not done or without a date)."""
         dated = self.done & (self.expires != NO_DAY)
-        days = np.where(dated, self.expires, 0).astype("datetime64[D]")
-        return np.where(dated, np.datetime_as_string(days, unit="D").astype(object), "").astype(object)
+        days = pa.array(np.where(dated, self.expires, 0).astype(np.int32), pa.date32())
+        return pc.if_else(pa.array(dated), pc.cast(days, pa.string()), "")
+
+
+#: The per-row text columns of :class:`Priced`, each written as the output column of the same name.
+TEXT_COLUMNS: tuple[str, ...] = ("warnings",)
 
 
 # -- cells ------------------------------------------------------------------------------------------
-def arrow(text: pd.Series) -> pa.Array:
-    """A text column as an Arrow array (no copy for pandas' Arrow-backed text)."""
-    array = pa.array(text, from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    return array.cast(pa.large_string()) if array.type != pa.large_string() else array
+# Request columns repeat a few values (regions, terms, a few hundred dates and quotas), so each helper
+# parses a column's distinct values once (Arrow's dictionary encoding, a hash pass) and spreads the
+# answers back with one integer take: the string work is per distinct value, not per row.
+def arrow(text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A text column as one contiguous Arrow text array: ``string`` or ``large_string`` as it comes (a
+    piece of a file is far below ``string``'s 2 GiB), anything else as ``large_string``; several chunks are
+    joined as ``large_string``, which cannot overflow."""
+    if isinstance(text, pa.ChunkedArray):
+        if text.num_chunks > 1 and text.type != pa.large_string():
+            text = text.cast(pa.large_string())
+        text = text.combine_chunks()
+    if pa.types.is_string(text.type) or pa.types.is_large_string(text.type):
+        return text
+    return text.cast(pa.large_string())
+
+
+def _distinct(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(the distinct values, each row's position among them)."""
+    encoded = pc.dictionary_encode(text)
+    if encoded.null_count:
+        encoded = pa.DictionaryArray.from_arrays(encoded.indices.fill_null(0), encoded.dictionary)
+    return encoded.dictionary, np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
 
 
 def _index(text: pa.Array, choices: Sequence[str]) -> np.ndarray:
     """Position of each cell in ``choices``, -1 when it is not exactly one of them."""
-    found = pc.index_in(text, value_set=pa.array(list(choices), pa.large_string()))
+    found = pc.index_in(text, value_set=pa.array(list(choices), text.type))
     return np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=I64)
 
 
@@ -83,15 +106,17 @@ def _flags(values: pa.Array) -> np.ndarray:
 
 def _ints(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Whole numbers written plainly (``120``; at most 9 digits): anything else is the single path's."""
-    ok = pc.match_substring_regex(text, r"^[0-9]{1,9}$")
-    values = pc.cast(pc.if_else(ok, text, "0"), pa.int64())
-    return _flags(ok), np.asarray(values.to_numpy(zero_copy_only=False), dtype=I64)
+    values, at = _distinct(text)
+    ok = pc.match_substring_regex(values, r"^[0-9]{1,9}$")
+    numbers = pc.cast(pc.if_else(ok, values, "0"), pa.int64())
+    return _flags(ok)[at], np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=I64)[at]
 
 
 def _dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """ISO dates (``2024-06-18``) that exist and lie in [FIRST_DAY, LAST_DAY], as day numbers."""
-    shaped = pc.match_substring_regex(text, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-    plain = pc.if_else(shaped, text, "2000-01-01")
+    values, at = _distinct(text)
+    shaped = pc.match_substring_regex(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    plain = pc.if_else(shaped, values, "2000-01-01")
 
     def part(begin: int, end: int) -> np.ndarray:
         digits = pc.utf8_slice_codeunits(plain, begin, end)
@@ -102,15 +127,16 @@ def _dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     ok &= day <= month_days(year, np.clip(month, 1, 12))
     days = days_from_civil(year, np.clip(month, 1, 12), day)
     ok &= (days >= day_number(FIRST_DAY)) & (days <= day_number(LAST_DAY))
-    return ok, np.where(ok, days, day_number(FIRST_DAY))
+    return ok[at], np.where(ok, days, day_number(FIRST_DAY))[at]
 
 
 def _bools(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(empty or a boolean word, true) — the words :func:`planner._batch.request_of_row` reads."""
-    lower = pc.utf8_lower(text)
-    true = _flags(pc.is_in(lower, value_set=pa.array(["true", "yes", "1"], pa.large_string())))
-    false = _flags(pc.is_in(lower, value_set=pa.array(["false", "no", "0", ""], pa.large_string())))
-    return true | false, true
+    values, at = _distinct(text)
+    lower = pc.utf8_lower(values)
+    true = _flags(pc.is_in(lower, value_set=pa.array(["true", "yes", "1"], lower.type)))
+    false = _flags(pc.is_in(lower, value_set=pa.array(["false", "no", "0", ""], lower.type)))
+    return (true | false)[at], true[at]
 
 
 # -- calendars (planner._dates, over columns of day numbers: days since 1970-01-01) ----------------------
@@ -258,15 +284,30 @@ class _Catalogue:
         self.mode_fits = np.array([[m in EDITION_BILLING_MODES[e] for m in BILLING_MODES] for e in EDITIONS])
 
 
-def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) -> Priced:
-    """Price the rows the engine can prove valid; see the module's docstring.
+#: The integer tables of the catalogs priced lately (a batch prices one catalog, piece after piece).
+_TABLES: dict[int, tuple[Catalog, _Catalogue]] = {}
+
+
+def tables(catalog: Catalog) -> _Catalogue:
+    """The catalog's integer tables, built once per catalog (kept while that catalog is the one in use)."""
+    held = _TABLES.get(id(catalog))
+    if held is None or held[0] is not catalog:
+        if len(_TABLES) >= 4:
+            _TABLES.clear()
+        held = _TABLES[id(catalog)] = (catalog, _Catalogue(catalog))
+    return held[1]
+
+
+def price(texts: dict[str, pa.Array], n: int, catalog: Catalog, today: date) -> Priced:
+    """Price the rows the engine can prove valid; see the module's docstring. ``texts`` are the request
+    columns as Arrow text (empty for an absent field; see :func:`arrow`).
 
     Rows are grouped by action first, so that each action's rules and prices run over its own rows only.
     """
     from ._batch_actions import Rows
     from ._domain import ACTION_NAMES as ACTIONS
 
-    cat = _Catalogue(catalog)
+    cat = tables(catalog)
     arrays = {name: arrow(text) for name, text in texts.items()}
     out = Priced(
         done=np.zeros(n, dtype=bool),
@@ -284,5 +325,6 @@ def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) ->
         out.done[where] = part.done
         out.cents[where] = part.cents
         out.expires[where] = part.expires
-        out.warnings[where] = part.warnings
+        for column in TEXT_COLUMNS:
+            getattr(out, column)[where] = getattr(part, column)
     return out

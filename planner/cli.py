@@ -155,10 +155,16 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _jobs(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs must be a whole number of processes, 1 or more (got {text!r})")
+    return int(text)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from ._batch_io import run_batch  # pandas and pyarrow load only for this command
 
-    summary = run_batch(args.input, args.output, _catalog(args))
+    summary = run_batch(args.input, args.output, _catalog(args), jobs=args.jobs)
     print(
         f"{args.output}: {summary.rows:,} rows priced, {summary.ok:,} ok, {summary.invalid:,} with rule errors "
         "(see the errors column)"
@@ -209,6 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="price many requests at once: one a row of a CSV or Parquet file")
     p.add_argument("input", metavar="IN.csv", help="one request a row (SPEC B7 columns); .parquet for Parquet")
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="the rows with their prices added")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="worker processes pricing a file of 48 MiB or more (default 1: the command's own process)",
+    )
     catalog_option(p)
     p.set_defaults(run=cmd_batch)
 

@@ -186,7 +186,7 @@ def test_the_readme_shows_what_batch_writes_for_the_example(tmp_path: Path) -> N
 
 
 def test_csv_pieces_end_on_records_even_with_quoted_line_breaks(tmp_path: Path) -> None:
-    from planner._batch_io import _csv_chunks
+    from planner._batch_io import _csv_tables
 
     rows = mixed_rows(500, seed=5)
     rows["account"] = [f'line one\nline "two", {i}' if i % 7 == 0 else f"acct {i}" for i in range(len(rows))]
@@ -194,7 +194,69 @@ def test_csv_pieces_end_on_records_even_with_quoted_line_breaks(tmp_path: Path) 
     rows.to_csv(source, index=False)
 
     with source.open("rb") as handle:
-        chunks = list(_csv_chunks(source, handle, block_bytes=4096))  # many pieces, cut mid-file
+        chunks = list(_csv_tables(source, handle, block_bytes=4096))  # many pieces, cut mid-file
 
     assert len(chunks) > 5
-    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), rows, check_dtype=False)
+    pd.testing.assert_frame_equal(pa.concat_tables(chunks).to_pandas(), rows, check_dtype=False)
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes for any file, in pieces of a few hundred rows: the pool's path on a small file."""
+    from planner import _batch_io
+
+    monkeypatch.setattr(_batch_io, "CSV_BLOCK_BYTES", 64 << 10)
+    monkeypatch.setattr(_batch_io, "PARQUET_BATCH_ROWS", 500)
+    monkeypatch.setattr(_batch_io, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(_batch_io, "POOL_MIN_ROWS", 0)
+
+
+@pytest.mark.usefixtures("small_pieces")
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_worker_processes_write_the_same_file_as_one_process(tmp_path: Path, suffix: str) -> None:
+    rows = mixed_rows(3_000, seed=13)
+    source = tmp_path / f"in{suffix}"
+    if suffix == ".csv":
+        rows.to_csv(source, index=False)
+    else:
+        pq.write_table(pa.Table.from_pandas(rows, preserve_index=False), source)
+    one, two = tmp_path / f"one{suffix}", tmp_path / f"two{suffix}"
+
+    assert run("batch", source, "-o", one, "--jobs", "1") == 0
+    assert run("batch", source, "-o", two, "--jobs", "2") == 0
+
+    assert one.read_bytes() == two.read_bytes() if suffix == ".csv" else pq.read_table(one).equals(pq.read_table(two))
+    assert len(pd.read_csv(two) if suffix == ".csv" else pq.read_table(two)) == 3_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([source.name, one.name, two.name])
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_bad_piece_in_a_worker_is_one_line_exit_2_and_nothing_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = mixed_rows(3_000, seed=17)
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    text = rows.to_csv(index=False).splitlines()
+    text[2_500] += ",one,cell,too,many"  # a ragged row far into the file: a later worker's piece
+    source.write_text("\n".join(text) + "\n")
+
+    code = run("batch", source, "-o", out, "--jobs", "2")
+
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and err[0].startswith(f"planner: {source}: request.malformed"), err
+    assert "not a usable CSV file" in err[0]
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]  # no partial output, no worker's piece
+
+
+@pytest.mark.parametrize("jobs", ["0", "two", "-1"])
+def test_jobs_must_be_a_whole_number_of_processes(
+    jobs: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "batch.csv"
+    with pytest.raises(SystemExit) as stop:
+        run("batch", example, "-o", tmp_path / "out.csv", "--jobs", jobs)
+    assert stop.value.code == 2
+    assert "--jobs must be a whole number of processes, 1 or more" in capsys.readouterr().err
+    assert not (tmp_path / "out.csv").exists()
