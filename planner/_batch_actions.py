@@ -47,7 +47,7 @@ class Rows:
     """One chunk's cells parsed once; the rules and prices of each action read them."""
 
     def __init__(self, arrays: dict[str, pa.Array], n: int, cat: _Catalogue, today: date) -> None:
-        self.n, self.cat = n, cat
+        self.n, self.cat, self.arrays = n, cat, arrays
         limits = cat.catalog.limits
         self.qmin, self.qmax = limits.quota_min, limits.quota_max
         empty = pa.array([""] * n, pa.large_string())
@@ -115,6 +115,11 @@ class Rows:
         self.tm = _index(cell("target_billing_mode"), BILLING_MODES)
         self.tq_ok, self.tq = _ints(cell("target_quota"))
         self.tt = _index(cell("target_term"), cat.terms)
+
+    def take(self, rows: np.ndarray) -> Rows:
+        """These rows only (positions into this chunk), parsed afresh."""
+        picked = pa.array(rows)
+        return Rows({name: array.take(picked) for name, array in self.arrays.items()}, len(rows), self.cat, self.today)
 
     @staticmethod
     def given_text(text: pa.Array) -> np.ndarray:
@@ -301,6 +306,7 @@ class Rows:
     def run(self, action: str) -> Priced:
         """Price this chunk's rows, every one of which asks for ``action``."""
         from ._batch_refund import unsubscribe
+        from ._batch_rules import decide
 
         pk = self.packages
         said: list[tuple[str, np.ndarray]] = []  # warnings in the order the single path gives them
@@ -330,10 +336,18 @@ class Rows:
             ],
             dtype=object,
         )
+        warnings, errors = texts[bits], np.full(self.n, "", dtype=object)
+        # The rest: rows that break rules get the single path's codes here (planner._batch_rules)
+        rest = np.flatnonzero(~done)
+        if len(rest):
+            decided = decide(self.take(rest), action)
+            errors[rest] = decided.errors
+            warnings[rest[decided.rows]] = decided.warnings[decided.rows]
         # money flows back on an unsubscribe: the total is the refund as a negative amount
         return Priced(
             done=done,
             cents=np.where(done, cents, 0),
             expires=np.where(done, expires, NO_DAY),
-            warnings=texts[bits],
+            warnings=warnings,
+            errors=errors,
         )

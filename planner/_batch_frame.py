@@ -72,9 +72,9 @@ def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = N
     ok = np.where(priced.done, "true", "false").astype(object)
     total = priced.total_text()
     expires = priced.expires_text()
-    errors = np.full(n, "", dtype=object)
+    errors = priced.errors.copy()
     warnings = priced.warnings.copy()
-    rest = np.flatnonzero(~priced.done)
+    rest = np.flatnonzero(~priced.decided)
     cells = {name: text.iloc[rest].to_numpy(dtype=object) for name, text in texts.items()}
     for j, i in enumerate(rest):
         row = {name: values[j] for name, values in cells.items()}

@@ -39,12 +39,19 @@ YM, PPU = BILLING_MODES.index("yearly_monthly"), BILLING_MODES.index("pay_per_us
 @dataclass
 class Priced:
     """What the engine priced: ``done`` rows have ``cents``, ``expires`` (a day number, or NO_DAY) and
-    ``warnings``."""
+    ``warnings``; rows it decided as invalid have their ``errors`` (codes, ``;``-separated) and ``warnings``.
+    Every other row is the single path's."""
 
     done: np.ndarray
     cents: np.ndarray
     expires: np.ndarray
     warnings: np.ndarray
+    errors: np.ndarray
+
+    @property
+    def decided(self) -> np.ndarray:
+        """Rows the engine answered (priced, or found invalid): the rest go to :func:`planner.quote`."""
+        return self.done | (self.errors != "")
 
     def total_text(self) -> np.ndarray:
         value = np.abs(self.cents)
@@ -273,6 +280,7 @@ def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) ->
         cents=np.zeros(n, dtype=I64),
         expires=np.full(n, NO_DAY, dtype=I64),
         warnings=np.full(n, "", dtype=object),
+        errors=np.full(n, "", dtype=object),
     )
     action = _index(arrays["action"], ACTIONS) if "action" in arrays else np.full(n, -1, dtype=I64)
     for number, name in enumerate(ACTIONS):
@@ -285,4 +293,5 @@ def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) ->
         out.cents[where] = part.cents
         out.expires[where] = part.expires
         out.warnings[where] = part.warnings
+        out.errors[where] = part.errors
     return out
