@@ -304,10 +304,14 @@ class Rows:
         return valid & fits, cents, add_months(self.on, self.cat.months[self.tt]), illustrative
 
     def run(self, action: str) -> Priced:
-        """Price this chunk's rows, every one of which asks for ``action``."""
+        """Price this chunk's rows, every one of which asks for ``action`` ("": none of the actions)."""
         from ._batch_refund import unsubscribe
         from ._batch_rules import decide
 
+        if action not in ACTIONS:  # nothing to price: only the rules have something to say
+            decided = decide(self, action)
+            nothing = np.zeros(self.n, dtype=I64)
+            return Priced(np.zeros(self.n, dtype=bool), nothing, nothing + NO_DAY, decided.warnings, decided.errors)
         pk = self.packages
         said: list[tuple[str, np.ndarray]] = []  # warnings in the order the single path gives them
         if action == "renew":

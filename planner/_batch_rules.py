@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from ._batch import FIELDS
 from ._batch_refund import _local_moments, _money_cents
 from ._batch_vector import I64, PPU, YM, _bools, _dates, _flags
+from ._domain import ACTION_NAMES as ACTIONS
 from ._domain import EDITIONS
 
 if TYPE_CHECKING:
@@ -274,9 +275,11 @@ class RuleChecks:
 
 @dataclass
 class Decided:
-    """Rows the rules decide as invalid: where, and their ``;``-separated error and warning codes."""
+    """Rows decided as invalid (``rows``: by a missing field, or ``by_rules``), with their ``;``-separated
+    error and warning codes."""
 
     rows: np.ndarray
+    by_rules: np.ndarray
     errors: np.ndarray
     warnings: np.ndarray
 
@@ -287,8 +290,10 @@ def decide(rows: Rows, action: str) -> Decided:
 
     checks = RuleChecks(rows)
     plain = checks.plain()
-    missing = plain & checks.missing()
-    check(checks, action)
+    # A request without a known action is request.malformed, whether the shape or check() says so.
+    missing = plain & (checks.missing() if action in ACTIONS else True)
+    if action in ACTIONS:
+        check(checks, action)
     broken = plain & ~missing & checks.said.any_error(rows.n)
     picked = np.flatnonzero(broken)
     errors = np.full(rows.n, "", dtype=object)
@@ -296,4 +301,4 @@ def decide(rows: Rows, action: str) -> Decided:
     errors[missing] = "request.malformed"  # the shape's error; no rule is checked, no warning given
     errors[picked] = codes_text(checks.said.errors, picked)
     warnings[picked] = codes_text(checks.said.warnings, picked)
-    return Decided(missing | broken, errors, warnings)
+    return Decided(missing | broken, broken, errors, warnings)

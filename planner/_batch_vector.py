@@ -283,7 +283,7 @@ def price(texts: dict[str, pd.Series], n: int, catalog: Catalog, today: date) ->
         errors=np.full(n, "", dtype=object),
     )
     action = _index(arrays["action"], ACTIONS) if "action" in arrays else np.full(n, -1, dtype=I64)
-    for number, name in enumerate(ACTIONS):
+    for number, name in [*enumerate(ACTIONS), (-1, "")]:  # -1: no action, or one that is not an action
         where = np.flatnonzero(action == number)
         if not len(where):
             continue
