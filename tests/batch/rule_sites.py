@@ -20,18 +20,24 @@ from planner import _batch_rules, _batch_rules_actions
 MODULES = (_batch_rules, _batch_rules_actions)
 
 
-def sites() -> set[tuple[str, int]]:
-    """Every place a rule code is said: ``(module, line)`` of each ``….error(…)`` / ``….warn(…)`` call."""
-    found = set()
+def sites() -> dict[tuple[str, int], tuple[str, str]]:
+    """Every place a rule code is said — ``(module, line)`` of each ``….error(…)`` / ``….warn(…)`` call —
+    with the function it is in and the code it says."""
+    found = {}
     for module in MODULES:
         tree = ast.parse(inspect.getsource(module))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
                 continue
-            func = node.func
-            names = [func] if not isinstance(func, ast.IfExp) else [func.body, func.orelse]
-            if any(isinstance(f, ast.Attribute) and f.attr in ("error", "warn") for f in names):
-                found.add((module.__name__, node.lineno))
+            for node in ast.walk(function):
+                if not isinstance(node, ast.Call) or not node.args:
+                    continue
+                func = node.func
+                names = [func] if not isinstance(func, ast.IfExp) else [func.body, func.orelse]
+                if any(isinstance(f, ast.Attribute) and f.attr in ("error", "warn") for f in names):
+                    code = node.args[0]
+                    said = code.value if isinstance(code, ast.Constant) else ast.unparse(code)
+                    found[(module.__name__, node.lineno)] = (function.name, str(said))
     return found
 
 
