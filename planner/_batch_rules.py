@@ -39,6 +39,8 @@ BASIC = EDITIONS.index("basic")
 _PLAIN_TEXT = r"^[!-~](?:[ -~]*[!-~])?$"
 #: Whole numbers as ``request_of_row`` reads them (``-5`` is a number, and the rules say what is wrong with it).
 _SIGNED = r"^-?[0-9]{1,9}$"
+#: What ``request_of_row`` reads as a whole number, of any length.
+_ANY_INT = r"^[+-]?[0-9]+$"
 _DATE_FIELDS = ("on", "current_start", "current_expires")
 #: The fields a ``current`` block must hold (``Subscription``): a block without one is a shape error.
 _CURRENT_REQUIRED = ("current_edition", "current_billing_mode", "current_quota", "current_start")
@@ -88,7 +90,13 @@ class RuleChecks:
         catalog = rows.cat.catalog
         self.limits = catalog.limits
         self.said = Said()
-        self.hosts_plain, self.hosts = signed_ints(rows.cell("hosts"))
+        hosts = rows.cell("hosts")
+        self.hosts_plain, self.hosts = signed_ints(hosts)
+        #: Hosts written otherwise than as a whole number ("1,200", "12.5"): the request model refuses the cell
+        #: (hosts.invalid) and the single path checks the rest with 0 hosts (``salvage_request``).
+        self.hosts_not_a_number = _flags(pc.match_substring_regex(hosts, _PLAIN_TEXT)) & ~_flags(
+            pc.match_substring_regex(hosts, _ANY_INT)
+        )
         self.cq_plain, self.cq = signed_ints(rows.cell("current_quota"))
         self.tq_plain, self.tq = signed_ints(rows.cell("target_quota"))
         self.sizes = {id(c): signed_ints(c.text) for c in [*rows.packages.target, *rows.packages.current.values()]}
@@ -118,6 +126,8 @@ class RuleChecks:
             text = rows.cell(name)
             if name in _DATE_FIELDS:
                 fine = _dates(text)[0]
+            elif name == "hosts":
+                fine = self.hosts_plain | self.hosts_not_a_number
             elif kind == "int":
                 fine = signed_ints(text)[0]
             elif kind == "bool":
@@ -290,15 +300,23 @@ def decide(rows: Rows, action: str) -> Decided:
 
     checks = RuleChecks(rows)
     plain = checks.plain()
+    known = action in ACTIONS
+    odd_hosts = checks.hosts_not_a_number
     # A request without a known action is request.malformed, whether the shape or check() says so.
-    missing = plain & (checks.missing() if action in ACTIONS else True)
-    if action in ACTIONS:
+    missing = plain & ~odd_hosts & (checks.missing() if known else True)
+    if known:
         check(checks, action)
-    broken = plain & ~missing & checks.said.any_error(rows.n)
+    # Hosts that are not a number, with a field missing too: pydantic's order of the two is the single path's.
+    unsure = odd_hosts & (checks.missing() if known else True)
+    broken = plain & ~missing & ~unsure & (odd_hosts | checks.said.any_error(rows.n))
     picked = np.flatnonzero(broken)
     errors = np.full(rows.n, "", dtype=object)
     warnings = np.full(rows.n, "", dtype=object)
     errors[missing] = "request.malformed"  # the shape's error; no rule is checked, no warning given
     errors[picked] = codes_text(checks.said.errors, picked)
     warnings[picked] = codes_text(checks.said.warnings, picked)
+    # The shape's hosts.invalid comes first; then the rules of the rest, and no warning (quote() stops early).
+    shape = broken & odd_hosts
+    errors[shape] = np.array(["hosts.invalid" + (";" if e else "") + e for e in errors[shape]], dtype=object)
+    warnings[shape] = ""
     return Decided(missing | broken, broken, errors, warnings)

@@ -43,7 +43,7 @@ PACKAGE_COLUMNS = [
 ALL_COLUMNS = [*FIELDS, *PACKAGE_COLUMNS, "note"]
 
 days = st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 12, 31))
-odd = st.sampled_from(["", " ", "ten", "-1", "2024-02-30", "13m", "gold", "TRUE", "maybe"])
+odd = st.sampled_from(["", " ", "ten", "-1", "2024-02-30", "13m", "gold", "TRUE", "maybe", "1,200", "+5"])
 
 
 def text(value: object) -> str:
@@ -162,7 +162,7 @@ def _no_current(draw: st.DrawFn, row: dict[str, str]) -> None:
 #: Mistakes a real portfolio makes, one cell (or two) each; rows get none, one or two of them.
 MISTAKES: list[Callable[[st.DrawFn, dict[str, str]], None]] = [
     _set("region", "mars-1", "ae-ad-1", "CN-NORTH-4", ""),
-    _set("hosts", "-5", "-1", "10001", "250000", ""),
+    _set("hosts", "-5", "-1", "10001", "250000", "", "1,200", "12.5"),
     _set("current_edition", "gold", "basic", "standard", "professional", ""),
     _set("current_billing_mode", "monthly", "pay_per_use", "yearly_monthly", ""),
     _set("current_quota", "0", "-3", "10001", "5", ""),
