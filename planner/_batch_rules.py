@@ -67,18 +67,20 @@ class Said:
 def codes_text(said: Sequence[tuple[str, np.ndarray]], picked: np.ndarray) -> np.ndarray:
     """Each picked row's codes, each once, in the order first said, ``;``-separated.
 
-    A code's place is the first entry that says it; rows with the same places share one text, written once.
+    Rows are grouped by which entries of ``said`` hold for them (one bit each, packed into bytes); each
+    group's text is written once.
     """
-    codes = list(dict.fromkeys(code for code, _ in said))
-    never = len(said)
-    first = np.full((len(picked), len(codes)), never, dtype=np.int16)
-    for place, (code, rows) in enumerate(said):
-        j = codes.index(code)
-        first[:, j] = np.minimum(first[:, j], np.where(rows[picked], place, never))
     if not len(picked):
         return np.zeros(0, dtype=object)
-    combos, inverse = np.unique(first, axis=0, return_inverse=True)
-    texts = [";".join(codes[j] for j in np.argsort(combo, kind="stable") if combo[j] < never) for combo in combos]
+    fired = np.zeros((len(picked), max(len(said), 1)), dtype=bool)
+    for place, (_, rows) in enumerate(said):
+        fired[:, place] = rows[picked]
+    packed = np.ascontiguousarray(np.packbits(fired, axis=1))
+    keys = packed.view(f"V{packed.shape[1]}").ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    texts = [
+        ";".join(dict.fromkeys(code for place, (code, _) in enumerate(said) if fired[row, place])) for row in first
+    ]
     return np.array(texts, dtype=object)[np.asarray(inverse).reshape(-1)]
 
 
