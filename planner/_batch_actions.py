@@ -2,8 +2,9 @@
 :mod:`planner._pricing` for the shapes the batch engine takes (see :mod:`planner._batch_vector`).
 
 Each ``_action`` method returns ``(valid, cents, expires, illustrative)`` for every row; ``valid`` is
-true only where the single path would find no broken rule. Rows with packages, unsubscribes and
-``separate_term`` quota increases are not taken here yet: the single path prices them.
+true only where the single path would find no broken rule. The rows left over go to the rules over
+columns (:mod:`planner._batch_rules`), which give those that break rules the single path's codes;
+``separate_term`` quota increases, price cuts and rare shapes go to the single path.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 A row is priced here only when every one of its cells has the plain shape (``120``, ``2024-06-18``, a
 term code of the catalog…) *and* it breaks none of the rules of :mod:`planner._rules` for its action;
-every other row is left to the single path (``done`` false). The predicate is deliberately narrower than
-the rules: a row it is unsure about costs time, never a wrong answer.
+a row of plain shape that breaks rules gets the single path's codes from :mod:`planner._batch_rules`
+(``errors``); every other row is left to the single path (not ``decided``). The predicates are deliberately
+narrower than the rules: a row they are unsure about costs time, never a wrong answer.
 
 Money is integer minor units; prices are scaled integers (10^p for the catalog's most precise price),
 remaining periods are integers at 8 places rounded half-up exactly as :func:`planner.remaining_period`
