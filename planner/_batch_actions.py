@@ -118,9 +118,11 @@ class Rows:
         self.tt = _index(cell("target_term"), cat.terms)
 
     def take(self, rows: np.ndarray) -> Rows:
-        """These rows only (positions into this chunk), parsed afresh."""
+        """These rows only (positions into this chunk), parsed afresh, their cells without the spaces and tabs
+        around them (``request_of_row`` strips those; a cell with other white space at an end stays unread)."""
         picked = pa.array(rows)
-        return Rows({name: array.take(picked) for name, array in self.arrays.items()}, len(rows), self.cat, self.today)
+        arrays = {name: pc.utf8_trim(array.take(picked), " \t") for name, array in self.arrays.items()}
+        return Rows(arrays, len(rows), self.cat, self.today)
 
     @staticmethod
     def given_text(text: pa.Array) -> np.ndarray:

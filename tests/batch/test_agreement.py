@@ -56,11 +56,13 @@ def sometimes(draw: st.DrawFn, one_in: int) -> bool:
 
 
 def maybe(draw: st.DrawFn, value: object, *, one_in: int = 40) -> str:
-    """The value as a cell; now and then of the wrong shape or empty."""
+    """The value as a cell; now and then of the wrong shape, empty, or with white space around it."""
     if sometimes(draw, one_in):
         return draw(odd)
     if sometimes(draw, one_in * 2):
         return ""
+    if sometimes(draw, one_in):
+        return draw(st.sampled_from([" {} ", "{}\t", "\xa0{}", " {}\n"])).format(text(value))
     return text(value)
 
 
