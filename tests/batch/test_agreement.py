@@ -150,9 +150,16 @@ def _dates_out_of_order(draw: st.DrawFn, row: dict[str, str]) -> None:
 def _late(draw: st.DrawFn, row: dict[str, str]) -> None:
     """The day of the action after the expiry: in grace, in retention (where a short renewal can end before
     it is paid), or released."""
-    base = "current_expires" if row["current_expires"] else "current_start"
+    expires = row["current_expires"]
+    if not expires and row["current_term"] in TERMS:
+        with contextlib.suppress(ValueError):
+            start = date.fromisoformat(row["current_start"])
+            expires = term_end(start, Term.parse(row["current_term"])).isoformat()
     after = draw(st.sampled_from([1, 15, 16, 28, 29, 30, 31, 45]))
-    _shifted(row, "on", after + (0 if base == "current_expires" else 400), base=base)
+    with contextlib.suppress(ValueError):
+        row["on"] = (date.fromisoformat(expires) + timedelta(days=after)).isoformat()
+    if sometimes(draw, 2):
+        row["target_term"] = "1m"  # renewed from the old expiry, it can end before it is paid
 
 
 def _no_current(draw: st.DrawFn, row: dict[str, str]) -> None:
