@@ -5,7 +5,7 @@ the hosts, cells of the wrong shape — and then up to two of the mistakes a rea
 (:data:`MISTAKES`: an unknown region, a term not on sale, a negative host count, dates out of order…), so
 that the engine's pricing, its rule codes (:mod:`planner._batch_rules`) and the single path are all met,
 alone and in pairs. Each row's ``ok``, ``total``, ``expires``, error and warning codes are compared with
-the quote's. ``PLANNER_FUZZ_EXAMPLES`` sets the examples (40 in CI; e.g. 20000 for a long local run).
+the quote's. ``PLANNER_FUZZ_EXAMPLES`` sets the examples (60 in CI; e.g. 20000 for a long local run).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from planner._batch_frame import quote_columns
 CATALOG = planner.load_catalog()
 #: The predecessor product's rule: added quota gets its own term (a catalog may say so).
 SEPARATE_TERM = dataclasses.replace(CATALOG, quota_increase="separate_term")
-EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "60"))
 TODAY = date(2025, 3, 15)  # the day a row without `on` is priced
 TERMS = [t.code for t in CATALOG.terms]
 PACKAGE_COLUMNS = [
