@@ -18,7 +18,23 @@ from planner._batch_vector import add_months, day_number
 TERMS = np.array(["1m", "2m", "3m", "6m", "9m", "1y", "2y", "3y"])
 TERM_MONTHS = np.array([1, 2, 3, 6, 9, 12, 24, 36])
 REGIONS = np.array(["cn-north-4", "cn-east-3", "ap-southeast-3", "me-east-1", "la-north-2"])
-BROKEN = np.array(["region:mars-1", "target_term:13m", "hosts:-5", "target_quota:0", "current_edition:gold"])
+#: One broken cell an invalid row: mistakes a real portfolio makes (a region that does not exist or does not
+#: sell the edition, a term not on sale, hosts negative or written with a thousands separator, no quota, an
+#: edition or billing mode that does not exist, a running term spelt in months, a start after the action).
+BROKEN = np.array(
+    [
+        "region:mars-1",
+        "target_term:13m",
+        "hosts:-5",
+        "target_quota:0",
+        "current_edition:gold",
+        "region:ae-ad-1",
+        "hosts:1,200",
+        "current_billing_mode:monthly",
+        "current_term:12m",
+        "current_start:2027-01-01",
+    ]
+)
 COLUMNS = ["account", *FIELDS, "target_package_data_collection"]
 
 
@@ -75,6 +91,6 @@ def mixed_rows(n: int, *, seed: int = 7, invalid: float = 0.05) -> pd.DataFrame:
     broken = rng.random(n) < invalid
     which = BROKEN[rng.integers(0, len(BROKEN), n)]
     for spec in BROKEN:
-        column, value = spec.split(":")
+        column, value = spec.split(":", 1)
         cols[column] = np.where(broken & (which == spec), value, cols[column])
     return pd.DataFrame({name: pd.array(cols[name], dtype="str") for name in COLUMNS})

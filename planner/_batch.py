@@ -99,10 +99,11 @@ def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = N
     """Price every row of ``frame`` (SPEC B7 columns); return it with ``ok, total, currency, expires,
     errors, warnings`` added. Pure: no files, no printing; the input frame is not changed.
 
-    Valid rows of common shapes are priced over whole columns in exact integer arithmetic; every other row
-    (invalid, or a rare shape) is priced by :func:`planner.quote`, so each row equals ``planner quote`` of
-    the same request. ``today`` is the day used when a row's ``on`` is empty (today in the catalog's time
-    zone otherwise). A frame without the required columns raises :class:`planner.PlannerError`.
+    Valid rows of common shapes are priced over whole columns in exact integer arithmetic, and rows of
+    those shapes that break rules get their rule codes over whole columns too; every other row (a rare
+    shape) is priced by :func:`planner.quote`, so each row equals ``planner quote`` of the same request.
+    ``today`` is the day used when a row's ``on`` is empty (today in the catalog's time zone otherwise).
+    A frame without the required columns raises :class:`planner.PlannerError`.
 
     >>> import pandas as pd, planner
     >>> rows = pd.DataFrame({"region": ["cn-north-4", "mars-1"], "hosts": ["1", "1"],

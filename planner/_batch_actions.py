@@ -2,8 +2,9 @@
 :mod:`planner._pricing` for the shapes the batch engine takes (see :mod:`planner._batch_vector`).
 
 Each ``_action`` method returns ``(valid, cents, expires, illustrative)`` for every row; ``valid`` is
-true only where the single path would find no broken rule. Rows with packages, unsubscribes and
-``separate_term`` quota increases are not taken here yet: the single path prices them.
+true only where the single path would find no broken rule. The rows left over go to the rules over
+columns (:mod:`planner._batch_rules`), which give those that break rules the single path's codes;
+``separate_term`` quota increases, price cuts and rare shapes go to the single path.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Rows:
     """One chunk's cells parsed once; the rules and prices of each action read them."""
 
     def __init__(self, arrays: dict[str, pa.Array], n: int, cat: _Catalogue, today: date) -> None:
-        self.n, self.cat = n, cat
+        self.n, self.cat, self.arrays = n, cat, arrays
         limits = cat.catalog.limits
         self.qmin, self.qmax = limits.quota_min, limits.quota_max
         empty = pa.array([""] * n, pa.large_string())
@@ -115,6 +116,13 @@ class Rows:
         self.tm = _index(cell("target_billing_mode"), BILLING_MODES)
         self.tq_ok, self.tq = _ints(cell("target_quota"))
         self.tt = _index(cell("target_term"), cat.terms)
+
+    def take(self, rows: np.ndarray) -> Rows:
+        """These rows only (positions into this chunk), parsed afresh, their cells without the spaces and tabs
+        around them (``request_of_row`` strips those; a cell with other white space at an end stays unread)."""
+        picked = pa.array(rows)
+        arrays = {name: pc.utf8_trim(array.take(picked), " \t") for name, array in self.arrays.items()}
+        return Rows(arrays, len(rows), self.cat, self.today)
 
     @staticmethod
     def given_text(text: pa.Array) -> np.ndarray:
@@ -299,9 +307,14 @@ class Rows:
         return valid & fits, cents, add_months(self.on, self.cat.months[self.tt]), illustrative
 
     def run(self, action: str) -> Priced:
-        """Price this chunk's rows, every one of which asks for ``action``."""
+        """Price this chunk's rows, every one of which asks for ``action`` ("": none of the actions)."""
         from ._batch_refund import unsubscribe
+        from ._batch_rules import decide
 
+        if action not in ACTIONS:  # nothing to price: only the rules have something to say
+            decided = decide(self, action)
+            nothing = np.zeros(self.n, dtype=I64)
+            return Priced(np.zeros(self.n, dtype=bool), nothing, nothing + NO_DAY, decided.warnings, decided.errors)
         pk = self.packages
         said: list[tuple[str, np.ndarray]] = []  # warnings in the order the single path gives them
         if action == "renew":
@@ -330,10 +343,18 @@ class Rows:
             ],
             dtype=object,
         )
+        warnings, errors = texts[bits], np.full(self.n, "", dtype=object)
+        # The rest: rows that break rules get the single path's codes here (planner._batch_rules)
+        rest = np.flatnonzero(~done)
+        if len(rest):
+            decided = decide(self.take(rest), action)
+            errors[rest] = decided.errors
+            warnings[rest[decided.rows]] = decided.warnings[decided.rows]
         # money flows back on an unsubscribe: the total is the refund as a negative amount
         return Priced(
             done=done,
             cents=np.where(done, cents, 0),
             expires=np.where(done, expires, NO_DAY),
-            warnings=texts[bits],
+            warnings=warnings,
+            errors=errors,
         )

@@ -1,8 +1,9 @@
 """The columnar side of batch pricing: Arrow columns in, the six added columns out, in two steps.
 
 1. The vectorised engine (:mod:`planner._batch_vector`) prices the rows it proves valid and knows how to
-   price, over whole columns in integer arithmetic, and writes their columns with Arrow compute.
-2. Every other row — any broken rule, any rare shape — is priced by :func:`planner.quote` on
+   price, over whole columns in integer arithmetic, and writes their columns with Arrow compute; rows of
+   the same plain shape that break rules get their rule codes there too (:mod:`planner._batch_rules`).
+2. Every other row — a rare shape the engine does not decide — is priced by :func:`planner.quote` on
    :func:`request_of_row` (:func:`single_path`), and its cells are put in place with one Arrow ``take``.
 
 Both steps write the same output columns, so the output cannot tell which path priced a row. The command
@@ -92,11 +93,10 @@ def price_columns(texts: dict[str, pa.Array], n: int, catalog: Catalog, day: dat
         "ok": pc.if_else(pa.array(priced.done), "true", "false"),
         "total": priced.total_text(),
         "expires": priced.expires_text(),
-        "errors": _constant("", n),
     }
     for name in vector.TEXT_COLUMNS:
         columns[name] = pa.array(getattr(priced, name), pa.string())
-    rest = np.flatnonzero(~priced.done)
+    rest = np.flatnonzero(~priced.decided)  # neither priced nor found invalid by the engine
     quoted = single_path(texts, rest, catalog, day)
     if quoted:
         # each column: the engine's n cells then the single path's, and one take puts those in place

@@ -30,6 +30,7 @@ class Column:
     item: np.ndarray  # the package's index in the price table, one per row
     given: np.ndarray
     size: np.ndarray
+    text: pa.Array  # the cells, for the rules' own reading (signed sizes: -5 breaks package.size)
 
 
 class Packages:
@@ -39,6 +40,7 @@ class Packages:
         self.rows = rows
         n, catalog = rows.n, rows.cat.catalog
         self.shape_ok = np.ones(n, dtype=bool)
+        self.unknown_given = np.zeros(n, dtype=bool)  # a size for a package id the catalog does not know
         self.target: list[Column] = []
         self.current: dict[str, Column] = {}
         for name, text in arrays.items():
@@ -50,10 +52,11 @@ class Packages:
             ok, size = _ints(text)
             if pkg_id not in catalog.packages:  # package.unknown: the single path words it
                 self.shape_ok &= ~given
+                self.unknown_given |= given
                 continue
             self.shape_ok &= ~given | ok
             item = np.full(n, rows.cat.items.index(pkg_id), dtype=I64)
-            column = Column(catalog.packages[pkg_id], item, given, np.where(given, size, 0))
+            column = Column(catalog.packages[pkg_id], item, given, np.where(given, size, 0), text)
             if PACKAGE_PREFIXES[prefix] == "target":
                 self.target.append(column)
             else:

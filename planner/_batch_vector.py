@@ -2,8 +2,9 @@
 
 A row is priced here only when every one of its cells has the plain shape (``120``, ``2024-06-18``, a
 term code of the catalog…) *and* it breaks none of the rules of :mod:`planner._rules` for its action;
-every other row is left to the single path (``done`` false). The predicate is deliberately narrower than
-the rules: a row it is unsure about costs time, never a wrong answer.
+a row of plain shape that breaks rules gets the single path's codes from :mod:`planner._batch_rules`
+(``errors``); every other row is left to the single path (not ``decided``). The predicates are deliberately
+narrower than the rules: a row they are unsure about costs time, never a wrong answer.
 
 Money is integer minor units; prices are scaled integers (10^p for the catalog's most precise price),
 remaining periods are integers at 8 places rounded half-up exactly as :func:`planner.remaining_period`
@@ -38,7 +39,9 @@ YM, PPU = BILLING_MODES.index("yearly_monthly"), BILLING_MODES.index("pay_per_us
 @dataclass
 class Priced:
     """What the engine priced: ``done`` rows have ``cents``, ``expires`` (a day number, or NO_DAY) and
-    ``warnings`` (rule codes, one Python text per row, shared between rows with the same codes).
+    ``warnings``; rows it decided as invalid have their ``errors`` (codes, ``;``-separated) and ``warnings``.
+    Every other row is the single path's. Codes are one Python text per row, shared between rows with the
+    same codes.
 
     The per-row text columns are listed in :data:`TEXT_COLUMNS`: to carry one more, add the field here and
     its name there (the frame writes each as its output column of the same name).
@@ -48,6 +51,12 @@ class Priced:
     cents: np.ndarray
     expires: np.ndarray
     warnings: np.ndarray
+    errors: np.ndarray
+
+    @property
+    def decided(self) -> np.ndarray:
+        """Rows the engine answered (priced, or found invalid): the rest go to :func:`planner.quote`."""
+        return self.done | (self.errors != "")
 
     def total_text(self) -> pa.Array:
         """``total`` as Arrow text (``-1012.43``; empty where not done): the cents are laid out as Arrow
@@ -66,7 +75,7 @@ class Priced:
 
 
 #: The per-row text columns of :class:`Priced`, each written as the output column of the same name.
-TEXT_COLUMNS: tuple[str, ...] = ("warnings",)
+TEXT_COLUMNS: tuple[str, ...] = ("warnings", "errors")
 
 
 # -- cells ------------------------------------------------------------------------------------------
@@ -314,9 +323,10 @@ def price(texts: dict[str, pa.Array], n: int, catalog: Catalog, today: date) -> 
         cents=np.zeros(n, dtype=I64),
         expires=np.full(n, NO_DAY, dtype=I64),
         warnings=np.full(n, "", dtype=object),
+        errors=np.full(n, "", dtype=object),
     )
     action = _index(arrays["action"], ACTIONS) if "action" in arrays else np.full(n, -1, dtype=I64)
-    for number, name in enumerate(ACTIONS):
+    for number, name in [*enumerate(ACTIONS), (-1, "")]:  # -1: no action, or one that is not an action
         where = np.flatnonzero(action == number)
         if not len(where):
             continue

@@ -1,12 +1,19 @@
 """Every row of ``planner.price_frame`` equals ``planner quote`` of the same request (SPEC B7).
 
 The rows are drawn near the rules' edges — every action, both billing modes, late renewals, quotas around
-the hosts, cells of the wrong shape — so that both the vectorised engine and the single path are met;
-each row's ``ok``, ``total``, ``expires``, error and warning codes are compared with the quote's.
+the hosts, cells of the wrong shape — and then up to two of the mistakes a real portfolio makes
+(:data:`MISTAKES`: an unknown region, a term not on sale, a negative host count, dates out of order…), so
+that the engine's pricing, its rule codes (:mod:`planner._batch_rules`) and the single path are all met,
+alone and in pairs. Each row's ``ok``, ``total``, ``expires``, error and warning codes are compared with
+the quote's. ``PLANNER_FUZZ_EXAMPLES`` sets the examples (60 in CI; e.g. 20000 for a long local run).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import os
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +27,9 @@ from planner._batch import FIELDS, request_of_row
 from planner._batch_frame import quote_columns
 
 CATALOG = planner.load_catalog()
+#: The predecessor product's rule: added quota gets its own term (a catalog may say so).
+SEPARATE_TERM = dataclasses.replace(CATALOG, quota_increase="separate_term")
+EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "60"))
 TODAY = date(2025, 3, 15)  # the day a row without `on` is priced
 TERMS = [t.code for t in CATALOG.terms]
 PACKAGE_COLUMNS = [
@@ -27,11 +37,13 @@ PACKAGE_COLUMNS = [
     "current_package_data_collection",
     "target_package_data_collection",
     "target_package_large_screen",
+    "target_package_security_analysis",
+    "current_package_security_analysis",
 ]
 ALL_COLUMNS = [*FIELDS, *PACKAGE_COLUMNS, "note"]
 
 days = st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 12, 31))
-odd = st.sampled_from(["", " ", "ten", "-1", "2024-02-30", "13m", "gold", "TRUE", "maybe"])
+odd = st.sampled_from(["", " ", "ten", "-1", "2024-02-30", "13m", "gold", "TRUE", "maybe", "1,200", "+5"])
 
 
 def text(value: object) -> str:
@@ -44,11 +56,13 @@ def sometimes(draw: st.DrawFn, one_in: int) -> bool:
 
 
 def maybe(draw: st.DrawFn, value: object, *, one_in: int = 40) -> str:
-    """The value as a cell; now and then of the wrong shape or empty."""
+    """The value as a cell; now and then of the wrong shape, empty, or with white space around it."""
     if sometimes(draw, one_in):
         return draw(odd)
     if sometimes(draw, one_in * 2):
         return ""
+    if sometimes(draw, one_in):
+        return draw(st.sampled_from([" {} ", "{}\t", "\xa0{}", " {}\n"])).format(text(value))
     return text(value)
 
 
@@ -106,25 +120,121 @@ def rows(draw: st.DrawFn) -> dict[str, str]:
     return row
 
 
-def single_path(row: dict[str, Any]) -> tuple[str, ...]:
-    return quote_columns(planner.quote(request_of_row(row), CATALOG, today=TODAY))
+def _shifted(row: dict[str, str], name: str, days: int, *, base: str = "current_start") -> None:
+    """``row[name]`` set ``days`` after the row's ``base`` date (when that is a date)."""
+    with contextlib.suppress(ValueError):
+        row[name] = (date.fromisoformat(row[base]) + timedelta(days=days)).isoformat()
 
 
-def assert_rows_agree(frame: pd.DataFrame) -> None:
-    priced = planner.price_frame(frame, CATALOG, today=TODAY)
+def _set(name: str, *values: str) -> Callable[[st.DrawFn, dict[str, str]], None]:
+    def mistake(draw: st.DrawFn, row: dict[str, str]) -> None:
+        row[name] = draw(st.sampled_from(values))
+
+    return mistake
+
+
+def _dates_out_of_order(draw: st.DrawFn, row: dict[str, str]) -> None:
+    which = draw(st.sampled_from(["on before start", "expires before start", "bought after on", "bought before"]))
+    if which == "on before start":
+        _shifted(row, "on", -draw(st.integers(1, 40)))
+    elif which == "expires before start":
+        _shifted(row, "current_expires", -draw(st.integers(0, 3)))
+    elif which == "bought after on":
+        _shifted(row, "current_purchased_at", draw(st.integers(1, 5)), base="on")
+        row["current_purchased_at"] += "T09:00:00+08:00" if row["current_purchased_at"] else ""
+    else:
+        _shifted(row, "current_purchased_at", -draw(st.integers(1, 5)))
+        row["current_purchased_at"] += "T09:00:00" if row["current_purchased_at"] else ""
+
+
+def _late(draw: st.DrawFn, row: dict[str, str]) -> None:
+    """The day of the action after the expiry: in grace, in retention (where a short renewal can end before
+    it is paid), or released."""
+    expires = row["current_expires"]
+    if not expires and row["current_term"] in TERMS:
+        with contextlib.suppress(ValueError):
+            start = date.fromisoformat(row["current_start"])
+            expires = term_end(start, Term.parse(row["current_term"])).isoformat()
+    after = draw(st.sampled_from([1, 15, 16, 28, 29, 30, 31, 45]))
+    with contextlib.suppress(ValueError):
+        row["on"] = (date.fromisoformat(expires) + timedelta(days=after)).isoformat()
+    if sometimes(draw, 2):
+        row["target_term"] = "1m"  # renewed from the old expiry, it can end before it is paid
+
+
+def _no_current(draw: st.DrawFn, row: dict[str, str]) -> None:
+    for name in row:
+        if name.startswith("current_"):
+            row[name] = ""
+
+
+#: Mistakes a real portfolio makes, one cell (or two) each; rows get none, one or two of them.
+MISTAKES: list[Callable[[st.DrawFn, dict[str, str]], None]] = [
+    _set("region", "mars-1", "ae-ad-1", "CN-NORTH-4", ""),
+    _set("hosts", "-5", "-1", "10001", "250000", "", "1,200", "12.5"),
+    _set("current_edition", "gold", "basic", "standard", "professional", ""),
+    _set("current_billing_mode", "monthly", "pay_per_use", "yearly_monthly", ""),
+    _set("current_quota", "0", "-3", "10001", "5", ""),
+    _set("current_term", "13m", "12m", "0m", "1y", ""),
+    _set("current_expires", "2024-01-01", "2026-12-31"),
+    _set("current_start", "", "2026-12-01"),
+    _set("target_edition", "gold", "basic", "standard", "professional", ""),
+    _set("target_billing_mode", "monthly", "pay_per_use", "yearly_monthly", ""),
+    _set("target_quota", "0", "-1", "10001", "1", "5", ""),
+    _set("target_term", "13m", "10m", "4y", "1m", ""),
+    _set("target_auto_renew", "true"),
+    _set("target_package_data_collection", "7", "600", "0", "-5", "5", "495"),
+    _set("target_package_large_screen", "2", "1", "0"),
+    _set("target_package_security_analysis", "0", "3", "20000"),
+    _set("current_package_large_screen", "1", "0"),
+    _set("current_package_data_collection", "5", "-5"),
+    _set("current_package_security_analysis", "2", "3"),
+    _set("current_paid", "", "-5", "12.5"),
+    _set("current_purchased_at", "", "2024-06-07T10:00:00Z"),
+    _dates_out_of_order,
+    _late,
+    _no_current,
+]
+
+
+@st.composite
+def rows_with_mistakes(draw: st.DrawFn) -> dict[str, str]:
+    row = draw(rows())
+    for mistake in draw(st.lists(st.sampled_from(MISTAKES), max_size=2)):
+        mistake(draw, row)
+    return row
+
+
+def single_path(row: dict[str, Any], catalog: planner.Catalog = CATALOG) -> tuple[str, ...]:
+    return quote_columns(planner.quote(request_of_row(row), catalog, today=TODAY))
+
+
+def assert_rows_agree(frame: pd.DataFrame, catalog: planner.Catalog = CATALOG) -> None:
+    priced = planner.price_frame(frame, catalog, today=TODAY)
     assert list(priced.columns) == [*frame.columns, "ok", "total", "currency", "expires", "errors", "warnings"]
     assert priced[list(frame.columns)].equals(frame)  # every input column, untouched and in order
     for (_, row), (_, out) in zip(frame.iterrows(), priced.iterrows(), strict=True):
-        expected = single_path(row.to_dict())
+        expected = single_path(row.to_dict(), catalog)
         got = (out["ok"], out["total"], out["expires"], out["errors"], out["warnings"])
         assert got == expected, row.to_dict()
         assert out["currency"] == CATALOG.currency
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(rows(), min_size=1, max_size=40))
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+
+
+@FUZZ
+@given(st.lists(rows_with_mistakes(), min_size=1, max_size=40))
 def test_every_row_equals_planner_quote_of_the_same_request(drawn: list[dict[str, str]]) -> None:
     assert_rows_agree(pd.DataFrame(drawn, columns=ALL_COLUMNS, dtype="str"))
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 4, 10))
+@given(st.lists(rows_with_mistakes(), min_size=1, max_size=40))
+def test_rows_agree_when_added_quota_has_its_own_term(drawn: list[dict[str, str]]) -> None:
+    assert_rows_agree(pd.DataFrame(drawn, columns=ALL_COLUMNS, dtype="str"), SEPARATE_TERM)
 
 
 def test_refunds_on_the_edge_of_the_full_refund_window_agree() -> None:
