@@ -155,6 +155,14 @@ def cmd_catalog_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container's limit narrows)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _jobs(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"--jobs must be a whole number of processes, 1 or more (got {text!r})")
@@ -218,9 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs",
         type=_jobs,
-        default=1,
+        default=_cores(),
         metavar="N",
-        help="worker processes pricing a file of 48 MiB or more (default 1: the command's own process)",
+        help="worker processes pricing a file of 48 MiB or more (default: the cores this process may use, "
+        f"{_cores()} here; 1 prices in the command's own process)",
     )
     catalog_option(p)
     p.set_defaults(run=cmd_batch)

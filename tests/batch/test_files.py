@@ -260,3 +260,24 @@ def test_jobs_must_be_a_whole_number_of_processes(
     assert stop.value.code == 2
     assert "--jobs must be a whole number of processes, 1 or more" in capsys.readouterr().err
     assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.usefixtures("small_pieces")
+def test_a_large_file_is_priced_on_every_core_this_process_may_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --jobs, as many workers as the process's CPU affinity allows (two measured 1.7 s against
+    2.3–2.6 s for one process on this 2-core machine, 1,000,000 rows, nobody else on it)."""
+    from planner import _batch_io
+
+    started: list[int] = []
+    real_pool = _batch_io._pool
+    monkeypatch.setattr(_batch_io, "_pool", lambda jobs, job: started.append(jobs) or real_pool(jobs, job))
+    source, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    mixed_rows(2_000, seed=5).to_csv(source, index=False)
+
+    assert run("batch", source, "-o", out) == 0
+
+    cores = len(os.sched_getaffinity(0))
+    assert started == ([cores] if cores > 1 else [])
+    assert len(pd.read_csv(out)) == 2_000
