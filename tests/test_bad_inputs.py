@@ -228,7 +228,7 @@ def _app_case(case: dict[str, Any]) -> None:
         assert {name: target.get_state()[name] for name in case["state"]} == before
         return
     assert not expect.get("refused"), f"{case['state']} was accepted"
-    shown = f"<code class=\"planner-rule\">{expect['rule']}</code> <b>{expect['field']}</b>"
+    shown = f'<code class="planner-rule">{expect["rule"]}</code> <b>{expect["field"]}</b>'
     assert shown in form.errors.value, form.errors.value
     assert "Due now" not in form.total.value
 

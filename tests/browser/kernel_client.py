@@ -44,9 +44,7 @@ class KernelClient:
     def __post_init__(self) -> None:
         ws_url = self.base_url.replace("http://", "ws://") + f"/api/kernels/{self.kernel}/channels"
         self.session = uuid.uuid4().hex
-        self.ws = websocket.create_connection(
-            f"{ws_url}?session_id={self.session}", origin=self.base_url, timeout=30
-        )
+        self.ws = websocket.create_connection(f"{ws_url}?session_id={self.session}", origin=self.base_url, timeout=30)
 
     def close(self) -> None:
         self.ws.close()
@@ -83,9 +81,11 @@ class KernelClient:
     def idle_after(self, msg_id: str, timeout: float = 60) -> None:
         """Wait until the kernel has finished handling the message ``msg_id``."""
         self.until(
-            lambda m: m.get("msg_type") == "status"
-            and m.get("parent_header", {}).get("msg_id") == msg_id
-            and m["content"].get("execution_state") == "idle",
+            lambda m: (
+                m.get("msg_type") == "status"
+                and m.get("parent_header", {}).get("msg_id") == msg_id
+                and m["content"].get("execution_state") == "idle"
+            ),
             timeout,
         )
 

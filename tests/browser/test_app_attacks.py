@@ -149,10 +149,16 @@ def test_no_kernel_listing_for_visitors(app: App) -> None:
 def test_execute_request_over_the_websocket_is_refused(client: Any, tmp_path: Path) -> None:
     proof = tmp_path / "executed"
     kernel = client("planner")
-    kernel.send("execute_request", {
-        "code": f"open({str(proof)!r}, 'w').write('x')",
-        "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False,
-    })
+    kernel.send(
+        "execute_request",
+        {
+            "code": f"open({str(proof)!r}, 'w').write('x')",
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+        },
+    )
     # the shell channel is handled in order: once this is answered, the execute_request was dropped or run
     assert kernel.widget_states()
     assert not proof.exists(), "the kernel ran code sent by a visitor"

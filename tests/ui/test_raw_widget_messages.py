@@ -54,8 +54,24 @@ json_values = st.recursive(
     max_leaves=8,
 )
 plausible = st.sampled_from(
-    ["", "0", "5", "120", "-1", "1e9", "12.5", "2_2", "<b>x</b>", "\ud800", "9" * 400,
-     {"year": 2024, "month": 0, "date": 1}, {"year": 2024, "month": 13, "date": 40}, {"year": "x"}, 999, -1]
+    [
+        "",
+        "0",
+        "5",
+        "120",
+        "-1",
+        "1e9",
+        "12.5",
+        "2_2",
+        "<b>x</b>",
+        "\ud800",
+        "9" * 400,
+        {"year": 2024, "month": 0, "date": 1},
+        {"year": 2024, "month": 13, "date": 40},
+        {"year": "x"},
+        999,
+        -1,
+    ]
 )
 messages = st.tuples(
     st.integers(0, len(INPUTS) - 1),
