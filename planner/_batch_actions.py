@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._batch import FIELDS
+from ._batch_cells import Cells
 from ._batch_packages import Packages
 from ._batch_vector import (
     I64,
@@ -25,12 +25,7 @@ from ._batch_vector import (
     WORK_PLACES,
     YM,
     Priced,
-    _bools,
     _Catalogue,
-    _dates,
-    _flags,
-    _index,
-    _ints,
     add_months,
     day_number,
     remaining_months,
@@ -47,29 +42,24 @@ Result = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class Rows:
     """One chunk's cells parsed once; the rules and prices of each action read them."""
 
-    def __init__(self, arrays: dict[str, pa.Array], n: int, cat: _Catalogue, today: date) -> None:
-        self.n, self.cat, self.arrays = n, cat, arrays
+    def __init__(self, cells: Cells, cat: _Catalogue, today: date) -> None:
+        self.n, self.cat, self.cells = cells.n, cat, cells
         limits = cat.catalog.limits
         self.qmin, self.qmax = limits.quota_min, limits.quota_max
-        empty = pa.array([""] * n, pa.large_string())
+        #: A column's cells as Arrow text, for the few readings that need text (the refund's, the rules').
+        self.cell = cells.text
 
-        def cell(name: str) -> pa.Array:
-            return arrays.get(name, empty)
-
-        given = self.given_text
-        self.cell = cell
-
-        self.given = {name: given(cell(name)) for name in FIELDS}
-        self.packages = Packages(self, arrays)
+        self.given = {name: cells.given(name) for name in FIELDS}
+        self.packages = Packages(self, cells)
 
         self.today = today
-        self.action = _index(cell("action"), ACTIONS)
-        self.region = _index(cell("region"), cat.regions)
-        hosts_ok, self.hosts = _ints(cell("hosts"))
-        on_ok, on = _dates(cell("on"))
+        self.action = cells.index("action", ACTIONS)
+        self.region = cells.index("region", cat.regions)
+        hosts_ok, self.hosts = cells.ints("hosts")
+        on_ok, on = cells.dates("on")
         self.on = np.where(self.given["on"], on, day_number(today))
-        auto_ok, _ = _bools(cell("current_auto_renew"))
-        target_auto_ok, self.target_auto = _bools(cell("target_auto_renew"))
+        auto_ok, _ = cells.bools("current_auto_renew")
+        target_auto_ok, self.target_auto = cells.bools("target_auto_renew")
         self.base = (
             (self.action >= 0)
             & (self.region >= 0)
@@ -81,13 +71,13 @@ class Rows:
             & target_auto_ok
         )
         # the running subscription (planner._rules._Checker.current)
-        self.ce = _index(cell("current_edition"), EDITIONS)
-        self.cm = _index(cell("current_billing_mode"), BILLING_MODES)
-        cq_ok, self.cq = _ints(cell("current_quota"))
-        self.ct = _index(cell("current_term"), cat.terms)
-        start_ok, start = _dates(cell("current_start"))
+        self.ce = cells.index("current_edition", EDITIONS)
+        self.cm = cells.index("current_billing_mode", BILLING_MODES)
+        cq_ok, self.cq = cells.ints("current_quota")
+        self.ct = cells.index("current_term", cat.terms)
+        start_ok, start = cells.dates("current_start")
         self.start = start
-        expires_ok, expires = _dates(cell("current_expires"))
+        expires_ok, expires = cells.dates("current_expires")
         has_expires = self.given["current_expires"]
         self.expires = np.where(has_expires, expires, add_months(start, cat.months[self.ct]))
         ce, cm = np.maximum(self.ce, 0), np.maximum(self.cm, 0)
@@ -112,21 +102,17 @@ class Rows:
         self.no_refund_fields = ~self.given["current_paid"] & ~self.given["current_purchased_at"]
         self.no_current = ~np.logical_or.reduce([self.given[n] for n in FIELDS if n.startswith("current_")])
         # the target
-        self.te = _index(cell("target_edition"), EDITIONS)
-        self.tm = _index(cell("target_billing_mode"), BILLING_MODES)
-        self.tq_ok, self.tq = _ints(cell("target_quota"))
-        self.tt = _index(cell("target_term"), cat.terms)
+        self.te = cells.index("target_edition", EDITIONS)
+        self.tm = cells.index("target_billing_mode", BILLING_MODES)
+        self.tq_ok, self.tq = cells.ints("target_quota")
+        self.tt = cells.index("target_term", cat.terms)
 
     def take(self, rows: np.ndarray) -> Rows:
         """These rows only (positions into this chunk), parsed afresh, their cells without the spaces and tabs
         around them (``request_of_row`` strips those; a cell with other white space at an end stays unread)."""
-        picked = pa.array(rows)
-        arrays = {name: pc.utf8_trim(array.take(picked), " \t") for name, array in self.arrays.items()}
-        return Rows(arrays, len(rows), self.cat, self.today)
-
-    @staticmethod
-    def given_text(text: pa.Array) -> np.ndarray:
-        return _flags(pc.not_equal(text, ""))
+        cells = self.cells.subset(rows)
+        trimmed = {name: pc.utf8_trim(cells.text(name), " \t") for name in cells.names}
+        return Rows(Cells(trimmed, len(rows)), self.cat, self.today)
 
     # -- lines ------------------------------------------------------------------------------------
     def term_line(self, item: np.ndarray, quantity: np.ndarray, term: np.ndarray) -> Result:

@@ -14,12 +14,13 @@ import numpy as np
 import pyarrow as pa
 
 from ._batch import PACKAGE_PREFIXES
-from ._batch_vector import I64, PPU, _ints
+from ._batch_vector import I64, PPU
 from ._catalog import Package
 from ._domain import EDITIONS
 
 if TYPE_CHECKING:
     from ._batch_actions import Rows
+    from ._batch_cells import Cells
 
 BASIC = EDITIONS.index("basic")
 
@@ -30,33 +31,39 @@ class Column:
     item: np.ndarray  # the package's index in the price table, one per row
     given: np.ndarray
     size: np.ndarray
-    text: pa.Array  # the cells, for the rules' own reading (signed sizes: -5 breaks package.size)
+    name: str
+    cells: Cells
+
+    @property
+    def text(self) -> pa.Array:
+        """The cells, for the rules' own reading (signed sizes: -5 breaks package.size); copied when asked."""
+        return self.cells.text(self.name)
 
 
 class Packages:
     """The package columns of one chunk, in the file's order (the order a request's packages have)."""
 
-    def __init__(self, rows: Rows, arrays: dict[str, pa.Array]) -> None:
+    def __init__(self, rows: Rows, cells: Cells) -> None:
         self.rows = rows
         n, catalog = rows.n, rows.cat.catalog
         self.shape_ok = np.ones(n, dtype=bool)
         self.unknown_given = np.zeros(n, dtype=bool)  # a size for a package id the catalog does not know
         self.target: list[Column] = []
         self.current: dict[str, Column] = {}
-        for name, text in arrays.items():
+        for name in cells.names:
             prefix = next((p for p in PACKAGE_PREFIXES if name.startswith(p) and len(name) > len(p)), None)
             if prefix is None:
                 continue
             pkg_id = name[len(prefix) :]
-            given = rows.given_text(text)
-            ok, size = _ints(text)
+            given = cells.given(name)
+            ok, size = cells.ints(name)
             if pkg_id not in catalog.packages:  # package.unknown: the single path words it
                 self.shape_ok &= ~given
                 self.unknown_given |= given
                 continue
             self.shape_ok &= ~given | ok
             item = np.full(n, rows.cat.items.index(pkg_id), dtype=I64)
-            column = Column(catalog.packages[pkg_id], item, given, np.where(given, size, 0), text)
+            column = Column(catalog.packages[pkg_id], item, given, np.where(given, size, 0), name, cells)
             if PACKAGE_PREFIXES[prefix] == "target":
                 self.target.append(column)
             else:

@@ -15,7 +15,7 @@ Binary floats appear in one place only: an overflow guard that sends huge produc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -100,7 +100,7 @@ def _distinct(text: pa.Array) -> tuple[pa.Array, np.ndarray]:
     encoded = pc.dictionary_encode(text)
     if encoded.null_count:
         encoded = pa.DictionaryArray.from_arrays(encoded.indices.fill_null(0), encoded.dictionary)
-    return encoded.dictionary, np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)
+    return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)  # int32: no widening copy
 
 
 def _index(text: pa.Array, choices: Sequence[str]) -> np.ndarray:
@@ -115,15 +115,34 @@ def _flags(values: pa.Array) -> np.ndarray:
 
 def _ints(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Whole numbers written plainly (``120``; at most 9 digits): anything else is the single path's."""
-    values, at = _distinct(text)
-    ok = pc.match_substring_regex(values, r"^[0-9]{1,9}$")
-    numbers = pc.cast(pc.if_else(ok, values, "0"), pa.int64())
-    return _flags(ok)[at], np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=I64)[at]
+    return spread(ints_of, *_distinct(text))
 
 
 def _dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """ISO dates (``2024-06-18``) that exist and lie in [FIRST_DAY, LAST_DAY], as day numbers."""
-    values, at = _distinct(text)
+    return spread(dates_of, *_distinct(text))
+
+
+def _bools(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(empty or a boolean word, true) — the words :func:`planner._batch.request_of_row` reads."""
+    return spread(bools_of, *_distinct(text))
+
+
+# Each ``*_of`` reads a column's distinct values; :func:`spread` gives each row its value's answer.
+def spread(
+    parse: Callable[[pa.Array], tuple[np.ndarray, np.ndarray]], values: pa.Array, at: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    ok, value = parse(values)
+    return ok[at], value[at]
+
+
+def ints_of(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    ok = pc.match_substring_regex(values, r"^[0-9]{1,9}$")
+    numbers = pc.cast(pc.if_else(ok, values, "0"), pa.int64())
+    return _flags(ok), np.asarray(numbers.to_numpy(zero_copy_only=False), dtype=I64)
+
+
+def dates_of(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     shaped = pc.match_substring_regex(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
     plain = pc.if_else(shaped, values, "2000-01-01")
 
@@ -136,16 +155,14 @@ def _dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     ok &= day <= month_days(year, np.clip(month, 1, 12))
     days = days_from_civil(year, np.clip(month, 1, 12), day)
     ok &= (days >= day_number(FIRST_DAY)) & (days <= day_number(LAST_DAY))
-    return ok[at], np.where(ok, days, day_number(FIRST_DAY))[at]
+    return ok, np.where(ok, days, day_number(FIRST_DAY))
 
 
-def _bools(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(empty or a boolean word, true) — the words :func:`planner._batch.request_of_row` reads."""
-    values, at = _distinct(text)
+def bools_of(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     lower = pc.utf8_lower(values)
     true = _flags(pc.is_in(lower, value_set=pa.array(["true", "yes", "1"], lower.type)))
     false = _flags(pc.is_in(lower, value_set=pa.array(["false", "no", "0", ""], lower.type)))
-    return (true | false)[at], true[at]
+    return true | false, true
 
 
 # -- calendars (planner._dates, over columns of day numbers: days since 1970-01-01) ----------------------
@@ -177,6 +194,16 @@ def days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.
 
 
 def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of day numbers: looked up in :data:`_CIVIL` when every day is in its span (three
+    gathers instead of some twenty integer operations a row), else computed."""
+    days = np.asarray(days, dtype=I64)
+    offset = days - _CIVIL_FIRST
+    if len(offset) and (offset.min() < 0 or offset.max() >= _CIVIL_SPAN):
+        return _civil_from_days(days)
+    return _CIVIL[0][offset], _CIVIL[1][offset], _CIVIL[2][offset]
+
+
+def _civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(year, month, day) of day numbers (H. Hinnant's ``civil_from_days``)."""
     z = days + 719468
     era = z // 146097
@@ -187,6 +214,13 @@ def civil_from_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     day = doy - (153 * mp + 2) // 5 + 1
     month = mp + np.where(mp < 10, 3, -9)
     return yoe + era * 400 + (month <= 2), month, day
+
+
+#: (year, month, day) of every day from 1990 to 2119: the requests' days (2000–2099) and what the engine
+#: derives from them (a term or a retention later, a day earlier), with room to spare.
+_CIVIL_FIRST = day_number(date(1990, 1, 1))
+_CIVIL_SPAN = day_number(date(2120, 1, 1)) - _CIVIL_FIRST
+_CIVIL = _civil_from_days(np.arange(_CIVIL_SPAN, dtype=I64) + _CIVIL_FIRST)
 
 
 def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -311,13 +345,16 @@ def price(texts: dict[str, pa.Array], n: int, catalog: Catalog, today: date) -> 
     """Price the rows the engine can prove valid; see the module's docstring. ``texts`` are the request
     columns as Arrow text (empty for an absent field; see :func:`arrow`).
 
-    Rows are grouped by action first, so that each action's rules and prices run over its own rows only.
+    Rows are grouped by action first, so that each action's rules and prices run over its own rows only;
+    each column is read once for all rows (:class:`planner._batch_cells.Cells`) and each group takes its
+    rows' answers.
     """
     from ._batch_actions import Rows
+    from ._batch_cells import Cells
     from ._domain import ACTION_NAMES as ACTIONS
 
     cat = tables(catalog)
-    arrays = {name: arrow(text) for name, text in texts.items()}
+    cells = Cells({name: arrow(text) for name, text in texts.items()}, n)
     out = Priced(
         done=np.zeros(n, dtype=bool),
         cents=np.zeros(n, dtype=I64),
@@ -325,13 +362,12 @@ def price(texts: dict[str, pa.Array], n: int, catalog: Catalog, today: date) -> 
         warnings=np.full(n, "", dtype=object),
         errors=np.full(n, "", dtype=object),
     )
-    action = _index(arrays["action"], ACTIONS) if "action" in arrays else np.full(n, -1, dtype=I64)
-    for number, name in [*enumerate(ACTIONS), (-1, "")]:  # -1: no action, or one that is not an action
+    action = cells.index("action", ACTIONS)  # -1 when absent: no action, or one that is not an action
+    for number, name in [*enumerate(ACTIONS), (-1, "")]:
         where = np.flatnonzero(action == number)
         if not len(where):
             continue
-        picked = pa.array(where)
-        part = Rows({column: array.take(picked) for column, array in arrays.items()}, len(where), cat, today).run(name)
+        part = Rows(cells.subset(where), cat, today).run(name)
         out.done[where] = part.done
         out.cents[where] = part.cents
         out.expires[where] = part.expires
