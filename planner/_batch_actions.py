@@ -107,13 +107,6 @@ class Rows:
         self.tq_ok, self.tq = cells.ints("target_quota")
         self.tt = cells.index("target_term", cat.terms)
 
-    def take(self, rows: np.ndarray) -> Rows:
-        """These rows only (positions into this chunk), parsed afresh, their cells without the spaces and tabs
-        around them (``request_of_row`` strips those; a cell with other white space at an end stays unread)."""
-        cells = self.cells.subset(rows)
-        trimmed = {name: pc.utf8_trim(cells.text(name), " \t") for name in cells.names}
-        return Rows(Cells(trimmed, len(rows)), self.cat, self.today)
-
     # -- lines ------------------------------------------------------------------------------------
     def term_line(self, item: np.ndarray, quantity: np.ndarray, term: np.ndarray) -> Result:
         """monthly price (× 12 a year) × quantity × terms × discount: ``_Pricer.term_line``."""
@@ -293,7 +286,8 @@ class Rows:
         return valid & fits, cents, add_months(self.on, self.cat.months[self.tt]), illustrative
 
     def run(self, action: str) -> Priced:
-        """Price this chunk's rows, every one of which asks for ``action`` ("": none of the actions)."""
+        """Price these rows, every one of which asks for ``action`` ("": none of the actions, whose rows the
+        rules decide here). An action's rows not priced are left to :func:`decide_left` (no errors yet)."""
         from ._batch_refund import unsubscribe
         from ._batch_rules import decide
 
@@ -330,12 +324,6 @@ class Rows:
             dtype=object,
         )
         warnings, errors = texts[bits], np.full(self.n, "", dtype=object)
-        # The rest: rows that break rules get the single path's codes here (planner._batch_rules)
-        rest = np.flatnonzero(~done)
-        if len(rest):
-            decided = decide(self.take(rest), action)
-            errors[rest] = decided.errors
-            warnings[rest[decided.rows]] = decided.warnings[decided.rows]
         # money flows back on an unsubscribe: the total is the refund as a negative amount
         return Priced(
             done=done,
@@ -344,3 +332,27 @@ class Rows:
             warnings=warnings,
             errors=errors,
         )
+
+
+def decide_left(cells: Cells, left: list[tuple[str, np.ndarray]], cat: _Catalogue, today: date, out: Priced) -> None:
+    """The rules over the rows each action left unpriced (``left``: the action, its rows' positions in the
+    chunk): rows that break rules get the single path's codes (:mod:`planner._batch_rules`) in ``out``.
+    Their cells lose the spaces and tabs around them (``request_of_row`` strips those; a cell with other
+    white space at an end stays unread) and are read once for all those rows, then each action's rows
+    take their answers."""
+    from ._batch_rules import decide
+
+    every = np.concatenate([rows for _, rows in left]) if left else np.zeros(0, dtype=I64)
+    if not len(every):
+        return
+    theirs = cells.subset(every)
+    trimmed = Cells({name: pc.utf8_trim(theirs.text(name), " \t") for name in cells.names}, len(every))
+    start = 0
+    for action, rows in left:
+        mine = np.arange(start, start + len(rows))
+        start += len(rows)
+        if not len(rows):
+            continue
+        decided = decide(Rows(trimmed.subset(mine), cat, today), action)
+        out.errors[rows] = decided.errors
+        out.warnings[rows[decided.rows]] = decided.warnings[decided.rows]

@@ -35,7 +35,6 @@ class _Column:
     """One column of the whole chunk: its distinct values, each row's position, and readings of the values."""
 
     def __init__(self, text: pa.Array | None, n: int) -> None:
-        self.text = text
         if text is None:  # an absent field: every cell empty
             self.values: pa.Array = pa.array([""], pa.large_string())
             self.at = np.zeros(n, dtype=np.intp)
@@ -85,33 +84,35 @@ class Cells:
             self._at[name] = at if self._rows is None else at[self._rows]
         return self._at[name]
 
-    def _spread(self, name: str, key: object, parse: Callable[[pa.Array], tuple[np.ndarray, ...]]) -> list[np.ndarray]:
+    def read(self, name: str, key: object, parse: Callable[[pa.Array], tuple[np.ndarray, ...]]) -> list[np.ndarray]:
+        """Each of these rows' answers of ``parse`` (a reading of text cells, one answer a cell, known as
+        ``key``), run once over the column's distinct values for the whole chunk."""
         at = self._positions(name)
         return [answer[at] for answer in self._column(name).reading(key, parse)]
 
     def given(self, name: str) -> np.ndarray:
         """Cells that are not empty."""
-        return self._spread(name, "given", lambda values: (_given_of(values),))[0]
+        return self.read(name, "given", lambda values: (_given_of(values),))[0]
 
     def ints(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(plain whole number, its value): :func:`planner._batch_vector._ints`."""
-        ok, value = self._spread(name, "ints", ints_of)
+        ok, value = self.read(name, "ints", ints_of)
         return ok, value
 
     def dates(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(an ISO date in range, its day number): :func:`planner._batch_vector._dates`."""
-        ok, value = self._spread(name, "dates", dates_of)
+        ok, value = self.read(name, "dates", dates_of)
         return ok, value
 
     def bools(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(empty or a boolean word, true): :func:`planner._batch_vector._bools`."""
-        ok, value = self._spread(name, "bools", bools_of)
+        ok, value = self.read(name, "bools", bools_of)
         return ok, value
 
     def index(self, name: str, choices: Sequence[str]) -> np.ndarray:
         """Position of each cell in ``choices``, -1 when it is not exactly one of them."""
         key = ("index", tuple(choices))
-        return self._spread(name, key, lambda values: (_index_of(values, tuple(choices)),))[0]
+        return self.read(name, key, lambda values: (_index_of(values, tuple(choices)),))[0]
 
     def text(self, name: str) -> pa.Array:
         """The cells as Arrow text (empty for an absent field), copied for these rows only."""

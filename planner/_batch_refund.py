@@ -68,8 +68,11 @@ def unsubscribe(rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     """(valid, cents refunded, expires, illustrative, full refund) of every row as an unsubscribe."""
     catalog = rows.cat.catalog
     g = rows.given
-    paid_ok, paid = _money_cents(rows.cell("current_paid"))
-    bought_ok, bought_day, bought_time = _local_moments(rows.cell("current_purchased_at"), catalog.timezone[3:])
+    offset = catalog.timezone[3:]
+    paid_ok, paid = rows.cells.read("current_paid", "money", _money_cents)
+    bought_ok, bought_day, bought_time = rows.cells.read(
+        "current_purchased_at", ("moments", offset), lambda values: _local_moments(values, offset)
+    )
     target_given = np.logical_or.reduce([g[name] for name in g if name.startswith("target_")])
     valid = (
         rows.current_ok

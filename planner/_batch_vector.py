@@ -349,7 +349,7 @@ def price(texts: dict[str, pa.Array], n: int, catalog: Catalog, today: date) -> 
     each column is read once for all rows (:class:`planner._batch_cells.Cells`) and each group takes its
     rows' answers.
     """
-    from ._batch_actions import Rows
+    from ._batch_actions import Rows, decide_left
     from ._batch_cells import Cells
     from ._domain import ACTION_NAMES as ACTIONS
 
@@ -363,14 +363,18 @@ def price(texts: dict[str, pa.Array], n: int, catalog: Catalog, today: date) -> 
         errors=np.full(n, "", dtype=object),
     )
     action = cells.index("action", ACTIONS)  # -1 when absent: no action, or one that is not an action
+    left: list[tuple[str, np.ndarray]] = []  # each action's rows not priced: the rules' (decide_left)
     for number, name in [*enumerate(ACTIONS), (-1, "")]:
         where = np.flatnonzero(action == number)
         if not len(where):
             continue
         part = Rows(cells.subset(where), cat, today).run(name)
+        if name:
+            left.append((name, where[~part.done]))
         out.done[where] = part.done
         out.cents[where] = part.cents
         out.expires[where] = part.expires
         for column in TEXT_COLUMNS:
             getattr(out, column)[where] = getattr(part, column)
+    decide_left(cells, left, cat, today, out)
     return out
