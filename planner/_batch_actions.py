@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-import pyarrow.compute as pc
 
 from ._batch import FIELDS
 from ._batch_cells import Cells
@@ -338,15 +337,13 @@ def decide_left(cells: Cells, left: list[tuple[str, np.ndarray]], cat: _Catalogu
     """The rules over the rows each action left unpriced (``left``: the action, its rows' positions in the
     chunk): rows that break rules get the single path's codes (:mod:`planner._batch_rules`) in ``out``.
     Their cells lose the spaces and tabs around them (``request_of_row`` strips those; a cell with other
-    white space at an end stays unread) and are read once for all those rows, then each action's rows
-    take their answers."""
+    white space at an end stays unread): each reading runs once over a column's distinct values, trimmed."""
     from ._batch_rules import decide
 
     every = np.concatenate([rows for _, rows in left]) if left else np.zeros(0, dtype=I64)
     if not len(every):
         return
-    theirs = cells.subset(every)
-    trimmed = Cells({name: pc.utf8_trim(theirs.text(name), " \t") for name in cells.names}, len(every))
+    trimmed = cells.subset(every).trimmed()
     start = 0
     for action, rows in left:
         mine = np.arange(start, start + len(rows))

@@ -41,15 +41,22 @@ class _Column:
         else:
             self.values, self.at = _distinct(text.fill_null("") if text.null_count else text)
         self.read: dict[object, tuple[np.ndarray, ...]] = {}
+        self._trimmed: pa.Array | None = None
 
-    def reading(self, key: object, parse: Callable[[pa.Array], tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
-        if key not in self.read:
-            self.read[key] = parse(self.values)
-        return self.read[key]
+    def reading(
+        self, key: object, parse: Callable[[pa.Array], tuple[np.ndarray, ...]], *, trimmed: bool
+    ) -> tuple[np.ndarray, ...]:
+        """``parse`` of the distinct values (without the spaces and tabs around them, if ``trimmed``)."""
+        if (key, trimmed) not in self.read:
+            if trimmed and self._trimmed is None:
+                self._trimmed = pc.utf8_trim(self.values, " \t")
+            self.read[key, trimmed] = parse(self._trimmed if trimmed else self.values)
+        return self.read[key, trimmed]
 
 
 class Cells:
-    """The request cells of some rows of a chunk (all of them, or a :meth:`subset`)."""
+    """The request cells of some rows of a chunk (all of them, or a :meth:`subset`), as they are or
+    :meth:`trimmed`."""
 
     def __init__(self, arrays: Mapping[str, pa.Array], n: int) -> None:
         self.n = n
@@ -58,6 +65,7 @@ class Cells:
         self._columns: dict[str, _Column] = {}
         self._rows: np.ndarray | None = None  # positions in the chunk; None: every row, in order
         self._root = self
+        self._trim = False
         self._at: dict[str, np.ndarray] = {}
         self._texts: dict[str, pa.Array] = {}
 
@@ -68,8 +76,15 @@ class Cells:
         sub.n, sub.names, sub._root = len(rows), self.names, root
         sub._arrays, sub._columns = root._arrays, root._columns
         sub._rows = rows if self._rows is None else self._rows[rows]
-        sub._at, sub._texts = {}, {}
+        sub._trim, sub._at, sub._texts = self._trim, {}, {}
         return sub
+
+    def trimmed(self) -> Cells:
+        """The same rows, their cells without the spaces and tabs around them (as ``request_of_row`` reads
+        them; other white space at an end stays): each reading runs on the trimmed distinct values."""
+        view = self.subset(np.arange(self.n))
+        view._rows, view._trim, view._at = self._rows, True, self._at  # the same rows: the same positions
+        return view
 
     def _column(self, name: str) -> _Column:
         root = self._root
@@ -88,7 +103,7 @@ class Cells:
         """Each of these rows' answers of ``parse`` (a reading of text cells, one answer a cell, known as
         ``key``), run once over the column's distinct values for the whole chunk."""
         at = self._positions(name)
-        return [answer[at] for answer in self._column(name).reading(key, parse)]
+        return [answer[at] for answer in self._column(name).reading(key, parse, trimmed=self._trim)]
 
     def given(self, name: str) -> np.ndarray:
         """Cells that are not empty."""
@@ -119,7 +134,8 @@ class Cells:
         if name not in self._texts:
             whole = self._root._arrays.get(name)
             if whole is None:
-                self._texts[name] = pa.repeat(pa.scalar("", pa.large_string()), self.n)
+                text = pa.repeat(pa.scalar("", pa.large_string()), self.n)
             else:
-                self._texts[name] = whole if self._rows is None else whole.take(pa.array(self._rows))
+                text = whole if self._rows is None else whole.take(pa.array(self._rows))
+            self._texts[name] = pc.utf8_trim(text, " \t") if self._trim else text
         return self._texts[name]

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from ._batch import FIELDS
 from ._batch_refund import _local_moments, _money_cents
-from ._batch_vector import I64, PPU, YM, _bools, _dates, _flags
+from ._batch_vector import I64, PPU, YM, _flags
 from ._domain import ACTION_NAMES as ACTIONS
 from ._domain import EDITIONS
 
@@ -51,6 +51,15 @@ def signed_ints(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     ok = pc.match_substring_regex(text, _SIGNED)
     values = pc.cast(pc.if_else(ok, text, "0"), pa.int64())
     return _flags(ok), np.asarray(values.to_numpy(zero_copy_only=False), dtype=I64)
+
+
+def _plain_text(values: pa.Array) -> tuple[np.ndarray]:
+    return (_flags(pc.match_substring_regex(values, _PLAIN_TEXT)),)
+
+
+def _not_a_number(values: pa.Array) -> tuple[np.ndarray]:
+    """Text that is not a whole number ("1,200", "12.5")."""
+    return (_plain_text(values)[0] & ~_flags(pc.match_substring_regex(values, _ANY_INT)),)
 
 
 @dataclass
@@ -92,16 +101,15 @@ class RuleChecks:
         catalog = rows.cat.catalog
         self.limits = catalog.limits
         self.said = Said()
-        hosts = rows.cell("hosts")
-        self.hosts_plain, self.hosts = signed_ints(hosts)
+        cells = rows.cells  # each reading runs once over a column's distinct values (planner._batch_cells)
+        self.hosts_plain, self.hosts = cells.read("hosts", "signed", signed_ints)
         #: Hosts written otherwise than as a whole number ("1,200", "12.5"): the request model refuses the cell
         #: (hosts.invalid) and the single path checks the rest with 0 hosts (``salvage_request``).
-        self.hosts_not_a_number = _flags(pc.match_substring_regex(hosts, _PLAIN_TEXT)) & ~_flags(
-            pc.match_substring_regex(hosts, _ANY_INT)
-        )
-        self.cq_plain, self.cq = signed_ints(rows.cell("current_quota"))
-        self.tq_plain, self.tq = signed_ints(rows.cell("target_quota"))
-        self.sizes = {id(c): signed_ints(c.text) for c in [*rows.packages.target, *rows.packages.current.values()]}
+        self.hosts_not_a_number = cells.read("hosts", "not_a_number", _not_a_number)[0]
+        self.cq_plain, self.cq = cells.read("current_quota", "signed", signed_ints)
+        self.tq_plain, self.tq = cells.read("target_quota", "signed", signed_ints)
+        packages = [*rows.packages.target, *rows.packages.current.values()]
+        self.sizes = {id(c): tuple(cells.read(c.name, "signed", signed_ints)) for c in packages}
         regions = rows.cat.regions
         self.sells_edition = np.zeros((len(regions) + 1, len(EDITIONS)), dtype=bool)
         for r, region in enumerate(regions):
@@ -122,24 +130,24 @@ class RuleChecks:
     # -- the shape: which rows this module may decide -----------------------------------------------
     def plain(self) -> np.ndarray:
         """Rows whose every request cell has a shape the engine reads exactly as the single path does."""
-        rows, g = self.rows, self.rows.given
+        rows, g, cells = self.rows, self.rows.given, self.rows.cells
+        offset = self.cat.catalog.timezone[3:]
         ok = ~rows.packages.unknown_given
         for name, (_, _, kind) in FIELDS.items():
-            text = rows.cell(name)
             if name in _DATE_FIELDS:
-                fine = _dates(text)[0]
+                fine = cells.dates(name)[0]
             elif name == "hosts":
                 fine = self.hosts_plain | self.hosts_not_a_number
             elif kind == "int":
-                fine = signed_ints(text)[0]
+                fine = cells.read(name, "signed", signed_ints)[0]
             elif kind == "bool":
-                fine = _bools(text)[0]
+                fine = cells.bools(name)[0]
             elif name == "current_paid":
-                fine = _money_cents(text)[0]
+                fine = cells.read(name, "money", _money_cents)[0]
             elif name == "current_purchased_at":
-                fine = _local_moments(text, self.cat.catalog.timezone[3:])[0]
+                fine = cells.read(name, ("moments", offset), lambda values: _local_moments(values, offset))[0]
             else:
-                fine = _flags(pc.match_substring_regex(text, _PLAIN_TEXT))
+                fine = cells.read(name, "plain_text", _plain_text)[0]
             ok &= ~g[name] | fine
         for column in [*rows.packages.target, *rows.packages.current.values()]:
             ok &= ~column.given | self.sizes[id(column)][0]

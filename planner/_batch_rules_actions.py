@@ -156,7 +156,8 @@ def unsubscribe(c: RuleChecks, live: np.ndarray) -> None:
     c.error("request.malformed", live & ~g["current_paid"])
     bought = g["current_purchased_at"]
     c.error("request.malformed", live & ~bought)
-    _, day, _ = _local_moments(rows.cell("current_purchased_at"), c.cat.catalog.timezone[3:])
+    offset = c.cat.catalog.timezone[3:]
+    _, day, _ = rows.cells.read("current_purchased_at", ("moments", offset), lambda v: _local_moments(v, offset))
     after = bought & (day > rows.on)
     c.error("dates.order", live & after)
     c.error("dates.order", live & bought & ~after & ((day < rows.start) | (day > rows.expires)))
