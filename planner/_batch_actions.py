@@ -105,6 +105,7 @@ class Rows:
         self.tm = cells.index("target_billing_mode", BILLING_MODES)
         self.tq_ok, self.tq = cells.ints("target_quota")
         self.tt = cells.index("target_term", cat.terms)
+        self._periods: np.ndarray | None = None
 
     # -- lines ------------------------------------------------------------------------------------
     def term_line(self, item: np.ndarray, quantity: np.ndarray, term: np.ndarray) -> Result:
@@ -120,6 +121,16 @@ class Rows:
         no_expiry = np.full(self.n, NO_DAY)  # a term line's expiry is the action's to say
         return size < OVERFLOW_GUARD, to_cents(exact, scale, cat.catalog.rounding), no_expiry, illustrative
 
+    def periods(self) -> np.ndarray:
+        """The remaining period of each row's running term (years or months, ×10^8), worked out once: an
+        action's edition line and each package line share it."""
+        if self._periods is None:
+            yearly = self.cat.yearly[self.ct]
+            self._periods = np.where(
+                yearly, remaining_years(self.on, self.expires), remaining_months(self.on, self.expires)
+            )
+        return self._periods
+
     def change_line(self, item: np.ndarray, old_item: np.ndarray, quantity: np.ndarray, old: np.ndarray) -> Result:
         """(new configuration − old) × remaining period × discount: ``_Pricer.change_line``."""
         cat = self.cat
@@ -129,7 +140,7 @@ class Rows:
         new_unit = cat.price[self.region, item, YM] // 10 ** (cat.p - places) * per_period
         old_unit = cat.price[self.region, old_item, YM] // 10 ** (cat.p - places) * per_period
         diff = new_unit * quantity - old_unit * old
-        periods = np.where(yearly, remaining_years(self.on, self.expires), remaining_months(self.on, self.expires))
+        periods = self.periods()
         factor = cat.factor[self.ct]
         size = diff.astype(float) * periods * factor
         fits = (diff >= 0) & (size < OVERFLOW_GUARD)  # a price cut (custom catalog) → the single path
