@@ -39,7 +39,8 @@ Result = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 class Rows:
-    """One chunk's cells parsed once; the rules and prices of each action read them."""
+    """Rows of one chunk that ask for one action: their cells' readings (each column read once a chunk,
+    :mod:`planner._batch_cells`), and the rules and prices of the action over them."""
 
     def __init__(self, cells: Cells, cat: _Catalogue, today: date) -> None:
         self.n, self.cat, self.cells = cells.n, cat, cells
