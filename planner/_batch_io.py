@@ -19,8 +19,10 @@ import io
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -112,6 +114,8 @@ def _records(handle: Any, block_bytes: int) -> Iterator[bytes]:
 
 def _parse_csv(piece: bytes, header: list[str], first: bool, threads: bool = True) -> pa.Table:
     """A piece of the file as a table, every cell as text (an empty cell is empty text, never null)."""
+    if not piece.endswith((b"\n", b"\r")):
+        piece += b"\n"  # the file's last record without a line end (Arrow cannot skip a header without one)
     read = pacsv.ReadOptions(column_names=header, skip_rows=1 if first else 0, use_threads=threads)
     convert = pacsv.ConvertOptions(
         column_types=dict.fromkeys(header, pa.string()),
@@ -230,6 +234,28 @@ _JOB: _Job | None = None
 def _start_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
+    # Ctrl-C reaches the whole process group: the writing process stops the run and shuts the workers
+    # down (each finishes its piece, then exits), so a worker ignores it; SIGTERM ends a worker as usual.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, a scheduler's timeout) ends the run as Ctrl-C does: through the clean-up, so no
+    partial output and no worker is left behind; the exit status is the usual 128 + 15."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _work(number: int, piece: Piece) -> Done:
@@ -345,14 +371,26 @@ def run_batch(
     ``jobs``: worker processes for a large file (default 1: none); a small file is always priced in this
     process.
     """
-    src, dst = Path(source), Path(out)
+    with _stopped_by_sigterm():
+        return _run_batch(Path(source), Path(out), catalog, today, progress, jobs)
+
+
+def _run_batch(
+    src: Path, dst: Path, catalog: Catalog, today: date | None, progress: bool | None, jobs: int
+) -> BatchSummary:
     _check_readable(src)
     if dst.is_dir():
         raise _unusable(dst, "is a folder: give the output file's name")
+    if dst.exists() and os.path.samefile(src, dst):
+        raise _unusable(dst, "is the input file: give the output another name (the input would be lost)")
     show = sys.stderr.isatty() if progress is None else progress
-    handle = None if _is_parquet(src) else src.open("rb")
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent if str(dst.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent)
+    except OSError as exc:
+        folder = "no such folder" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise PlannerError(Problem("request.malformed", "", f"cannot write: {folder}"), source=str(dst)) from None
     os.close(fd)
+    handle = None if _is_parquet(src) else src.open("rb")
     bar: _Progress | None = None
     writer: Any = None
     rows = ok = 0
