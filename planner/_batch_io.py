@@ -83,15 +83,25 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _record_end(buffer: bytes) -> int:
-    """Just past the last line break outside quotes (an even count of ``"`` before it; a doubled ``""``
-    keeps the count even), or 0. Counted backwards from the end with ``bytes.count``: a pass in C."""
-    quotes, end = buffer.count(b'"'), len(buffer)
-    while (cut := buffer.rfind(b"\n", 0, end)) >= 0:
-        quotes -= buffer.count(b'"', cut, end)  # now the quotes before the line break
-        if quotes % 2 == 0:
-            return cut + 1
-        end = cut
-    return 0
+    """Just past the last line break outside a quoted cell, or 0, as Arrow's parser reads the piece (it
+    starts on a record): a ``"`` opens a quoted cell only at a cell's start (``5" screen`` is text, so
+    counting quotes is not enough); inside one, ``""`` is a quote and the next lone ``"`` closes it. The
+    scan visits the quotes only (``bytes.find``, in C): a file without quotes costs one ``rfind``."""
+    pos, end = 0, len(buffer)
+    while (i := buffer.find(b'"', pos)) >= 0:
+        if i and buffer[i - 1] not in b",\r\n":  # inside an unquoted cell: an ordinary character
+            pos = i + 1
+            continue
+        j = i + 1
+        while True:  # the quoted cell's closing quote
+            k = buffer.find(b'"', j)
+            if k < 0 or k == end - 1:  # open at the piece's end (or undecidable: `""` may follow)
+                return buffer.rfind(b"\n", 0, i) + 1
+            if buffer[k + 1] != 34:  # 34: '"'
+                break
+            j = k + 2
+        pos = k + 1
+    return buffer.rfind(b"\n") + 1
 
 
 def _records(handle: Any, block_bytes: int) -> Iterator[bytes]:
