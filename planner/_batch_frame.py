@@ -166,15 +166,23 @@ def _pandas_text(column: pd.Series) -> pd.Series:
     return column.astype("str").fillna("").reset_index(drop=True)
 
 
+def _frame_text(column: pd.Series) -> pa.Array:
+    """A frame's column as the engine's text. Numbers and booleans as a file's (:func:`arrow_text`): an
+    int column with a gap is float64 in pandas (``pd.read_csv`` of a portfolio), and its 100.0 is 100."""
+    import pandas as pd
+
+    kind = column.dtype
+    numeric = any(is_kind(kind) for is_kind in (pd.api.types.is_float_dtype, pd.api.types.is_integer_dtype))
+    if isinstance(kind, pd.ArrowDtype) or numeric or pd.api.types.is_bool_dtype(kind):
+        return arrow_text(pa.array(column, from_pandas=True))
+    return vector.arrow(pa.array(_pandas_text(column), from_pandas=True))
+
+
 def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = None) -> pd.DataFrame:
     """:func:`planner.price_frame`: the frame's request columns as Arrow text, :func:`price_columns`,
     and the six columns added to a copy of the frame as pandas text."""
     check_columns([str(c) for c in frame.columns])
-    texts = {
-        str(name): vector.arrow(pa.array(_pandas_text(frame[name]), from_pandas=True))
-        for name in frame.columns
-        if is_request_column(str(name))
-    }
+    texts = {str(name): _frame_text(frame[name]) for name in frame.columns if is_request_column(str(name))}
     added = price_columns(texts, len(frame), catalog, today or catalog.today())
     out = frame.copy()
     for name, column in added.items():

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -363,3 +364,24 @@ def test_an_inch_mark_in_an_unquoted_cell_does_not_cut_a_quoted_line_break(
     written = priced_rows(tmp_path / "whole.csv")
     assert len(written) == 1_400 and written[97]["account"] == '27" screen'
     assert written[4]["account"] == 'line\n"two", 5'
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numpy_nullable", "pyarrow"])
+def test_price_frame_of_pandas_read_csv_with_gaps_prices_what_the_file_says(backend: str, tmp_path: Path) -> None:
+    """``pd.read_csv`` makes a whole-number column with a gap float64 (100 → 100.0) and ``True`` a bool:
+    each row is priced as the file's text says, as `planner batch` of the same file does."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        f"{HEADER},target_auto_renew\n{ROW},True\n"
+        "cn-north-4,,purchase,2024-06-18,standard,yearly_monthly,,1m,False\n"
+        "cn-north-4,100.5,purchase,2024-06-18,standard,yearly_monthly,100,1m,\n"
+    )
+    frame = pd.read_csv(source) if backend == "numpy" else pd.read_csv(source, dtype_backend=backend)
+    assert frame["hosts"].dtype.kind == "f"
+
+    priced = planner.price_frame(frame, CATALOG, today=date(2025, 1, 1))
+
+    assert run("batch", source, "-o", tmp_path / "out.csv") == 0
+    expected = [added(row) for row in priced_rows(tmp_path / "out.csv")]  # each CSV cell as its text
+    assert [tuple(r) for r in priced[["ok", "total", "expires", "errors", "warnings"]].values.tolist()] == expected
+    assert expected[0][:2] == ("true", "21912.00")
