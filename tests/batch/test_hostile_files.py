@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mixed_rows import mixed_rows
 
 import planner
@@ -330,6 +332,8 @@ def test_a_run_stopped_half_way_leaves_no_file_and_no_worker(
         (b'a,b\n1,"x""', len(b"a,b\n")),  # `""` or a closing `"`: the next byte decides, so not cut there
         (b"a,b\r\n1,2\r\n3", len(b"a,b\r\n1,2\r\n")),
         (b"no line end", 0),
+        (b'a,b\n1,"x\ny",z', len(b"a,b\n")),  # the last line break is inside a quoted cell that closed
+        (b'a,b\n1,"x\ny"\n2,"p\nq"', len(b'a,b\n1,"x\ny"\n')),
     ],
 )
 def test_a_piece_ends_after_the_last_whole_record(piece: bytes, cut: int) -> None:
@@ -385,3 +389,23 @@ def test_price_frame_of_pandas_read_csv_with_gaps_prices_what_the_file_says(back
     expected = [added(row) for row in priced_rows(tmp_path / "out.csv")]  # each CSV cell as its text
     assert [tuple(r) for r in priced[["ok", "total", "expires", "errors", "warnings"]].values.tolist()] == expected
     assert expected[0][:2] == ("true", "21912.00")
+
+
+_plain = st.text(st.sampled_from('a 7"'), max_size=4).filter(lambda t: not t.startswith('"'))
+_quoted = st.lists(st.sampled_from(["a", ",", "\n", '""', "\r\n"]), max_size=4).map(lambda p: '"' + "".join(p) + '"')
+_records = st.lists(st.lists(_plain | _quoted, min_size=1, max_size=3).map(",".join), min_size=1, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_records, st.data())
+def test_pieces_are_cut_only_where_a_record_ends(records: list[str], data: st.DataObject) -> None:
+    """Any prefix of a file of records (quoted cells with line breaks and ``""``, unquoted cells with a
+    stray ``"``) is cut at one of the records' ends: never inside a record."""
+    from planner._batch_io import _record_end
+
+    text = "".join(r + "\n" for r in records).encode()
+    ends = {0} | {len("".join(r + "\n" for r in records[: k + 1]).encode()) for k in range(len(records))}
+    prefix = text[: data.draw(st.integers(0, len(text)))]
+    cut = _record_end(prefix)
+    assert cut in ends and cut <= len(prefix)
+    assert _record_end(text) == len(text)  # a whole file is one piece
