@@ -393,6 +393,8 @@ def _run_batch(
     _check_readable(src)
     if dst.is_dir():
         raise _unusable(dst, "is a folder: give the output file's name")
+    if dst.exists() and not dst.is_file():  # a pipe, a device (/dev/stdout): the rename would replace it
+        raise _unusable(dst, "is not a regular file: give the output file's name")
     if dst.exists() and os.path.samefile(src, dst):
         raise _unusable(dst, "is the input file: give the output another name (the input would be lost)")
     show = sys.stderr.isatty() if progress is None else progress

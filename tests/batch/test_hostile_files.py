@@ -409,3 +409,16 @@ def test_pieces_are_cut_only_where_a_record_ends(records: list[str], data: st.Da
     cut = _record_end(prefix)
     assert cut in ends and cut <= len(prefix)
     assert _record_end(text) == len(text)  # a whole file is one piece
+
+
+def test_an_output_that_is_a_pipe_is_refused_not_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``-o /dev/stdout`` or a named pipe: the finished file is renamed into place, which would replace the
+    pipe (or, for root, the device's link) instead of writing into it."""
+    source, pipe = tmp_path / "in.csv", tmp_path / "pipe"
+    source.write_text(f"{HEADER}\n{ROW}\n")
+    os.mkfifo(pipe)
+
+    code = run("batch", source, "-o", pipe)
+
+    _one_line_exit_2(code, capsys.readouterr().err, pipe)
+    assert pipe.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "pipe"]
