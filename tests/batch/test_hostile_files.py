@@ -337,7 +337,7 @@ def test_a_run_stopped_half_way_leaves_no_file_and_no_worker(
     ],
 )
 def test_a_piece_ends_after_the_last_whole_record(piece: bytes, cut: int) -> None:
-    from planner._batch_io import _record_end
+    from planner._batch_csv import _record_end
 
     assert _record_end(piece) == cut
 
@@ -401,7 +401,7 @@ _records = st.lists(st.lists(_plain | _quoted, min_size=1, max_size=3).map(",".j
 def test_pieces_are_cut_only_where_a_record_ends(records: list[str], data: st.DataObject) -> None:
     """Any prefix of a file of records (quoted cells with line breaks and ``""``, unquoted cells with a
     stray ``"``) is cut at one of the records' ends: never inside a record."""
-    from planner._batch_io import _record_end
+    from planner._batch_csv import _record_end
 
     text = "".join(r + "\n" for r in records).encode()
     ends = {0} | {len("".join(r + "\n" for r in records[: k + 1]).encode()) for k in range(len(records))}
