@@ -47,8 +47,25 @@ def check_columns(columns: list[str]) -> None:
     ]
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     problems += [Problem("request.malformed", name, "column given twice") for name in duplicated]
+    problems += [
+        Problem("request.malformed", name, f"reads like the request column {meant!r}: name it exactly that")
+        for name, meant in _near_misses(columns)
+    ]
     if problems:
         raise PlannerError(problems)
+
+
+def _near_misses(columns: list[str]) -> list[tuple[str, str]]:
+    """Columns that are a request column but for case or white space around the name (``On``, `` hosts``),
+    when the file has no column of that exact name: passed through untouched, they would leave the field
+    silently absent (a row priced today, say), so they are a file-level mistake instead.
+    A file that has both (``region`` and ``Region``) keeps the second as a column of its own."""
+    misses = []
+    for name in columns:
+        meant = name.strip().lower()
+        if meant != name and meant not in columns and is_request_column(meant) and not is_request_column(name):
+            misses.append((name, meant))
+    return misses
 
 
 def codes(problems: list[Problem]) -> str:
@@ -111,8 +128,8 @@ def price_columns(texts: dict[str, pa.Array], n: int, catalog: Catalog, day: dat
 
 
 def arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A file's column as the engine's text: text as it is (a missing value empty); whole numbers, booleans
-    and dates as Arrow writes them; any other type as pandas writes it (rare: Parquet floats, times)."""
+    """A file's column as the engine's text: text as it is (a missing value empty); numbers, booleans and
+    dates as Arrow writes them (in a CSV output too); any other type as pandas writes it (rare: times)."""
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
     kind = array.type
     if pa.types.is_dictionary(kind):
@@ -120,7 +137,9 @@ def arrow_text(column: pa.Array | pa.ChunkedArray) -> pa.Array:
         kind = kind.value_type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = array
-    elif pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_date32(kind):
+    elif any(is_kind(kind) for is_kind in (pa.types.is_integer, pa.types.is_floating, pa.types.is_boolean)) or (
+        pa.types.is_date32(kind)
+    ):  # floats too: 100.0 (pandas' int column with gaps) reads 100, as the CSV output writes it
         text = pc.cast(array, pa.large_string())
     else:
         import pandas as pd
@@ -147,15 +166,23 @@ def _pandas_text(column: pd.Series) -> pd.Series:
     return column.astype("str").fillna("").reset_index(drop=True)
 
 
+def _frame_text(column: pd.Series) -> pa.Array:
+    """A frame's column as the engine's text. Numbers and booleans as a file's (:func:`arrow_text`): an
+    int column with a gap is float64 in pandas (``pd.read_csv`` of a portfolio), and its 100.0 is 100."""
+    import pandas as pd
+
+    kind = column.dtype
+    numeric = any(is_kind(kind) for is_kind in (pd.api.types.is_float_dtype, pd.api.types.is_integer_dtype))
+    if isinstance(kind, pd.ArrowDtype) or numeric or pd.api.types.is_bool_dtype(kind):
+        return arrow_text(pa.array(column, from_pandas=True))
+    return vector.arrow(pa.array(_pandas_text(column), from_pandas=True))
+
+
 def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = None) -> pd.DataFrame:
     """:func:`planner.price_frame`: the frame's request columns as Arrow text, :func:`price_columns`,
     and the six columns added to a copy of the frame as pandas text."""
     check_columns([str(c) for c in frame.columns])
-    texts = {
-        str(name): vector.arrow(pa.array(_pandas_text(frame[name]), from_pandas=True))
-        for name in frame.columns
-        if is_request_column(str(name))
-    }
+    texts = {str(name): _frame_text(frame[name]) for name in frame.columns if is_request_column(str(name))}
     added = price_columns(texts, len(frame), catalog, today or catalog.today())
     out = frame.copy()
     for name, column in added.items():

@@ -13,14 +13,14 @@ beside OUT and renamed into place only when every row is priced: a failure leave
 from __future__ import annotations
 
 import contextlib
-import csv
 import glob
-import io
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from ._batch_csv import _csv_header, _parse_csv, _records, _unusable
 from ._batch_frame import check_columns, price_table
 from ._catalog import Catalog
 from ._problems import PlannerError, Problem
@@ -63,73 +64,15 @@ def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in (".parquet", ".pq")
 
 
-def _unusable(path: Path, message: str, field: str = "") -> PlannerError:
-    return PlannerError(Problem("request.malformed", field, message), source=str(path))
-
-
-def _csv_header(path: Path) -> list[str]:
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-    except UnicodeDecodeError:
-        raise _unusable(path, "not a CSV file (not UTF-8 text)") from None
-    except csv.Error as exc:
-        raise _unusable(path, f"not a CSV file ({exc})") from None
-    if not header:
-        raise _unusable(path, "not a CSV file (empty: no header row)")
-    return header
-
-
-def _record_end(buffer: bytes) -> int:
-    """Just past the last line break outside quotes (an even count of ``"`` before it; a doubled ``""``
-    keeps the count even), or 0. Counted backwards from the end with ``bytes.count``: a pass in C."""
-    quotes, end = buffer.count(b'"'), len(buffer)
-    while (cut := buffer.rfind(b"\n", 0, end)) >= 0:
-        quotes -= buffer.count(b'"', cut, end)  # now the quotes before the line break
-        if quotes % 2 == 0:
-            return cut + 1
-        end = cut
-    return 0
-
-
-def _records(handle: Any, block_bytes: int) -> Iterator[bytes]:
-    """The file in pieces of about ``block_bytes`` that end on a record's end."""
-    rest = b""
-    while True:
-        data = handle.read(block_bytes)
-        if not data:
-            if rest:
-                yield rest
-            return
-        buffer = rest + data
-        cut = _record_end(buffer)
-        if not cut:
-            rest = buffer  # one record longer than a block: read on
-            continue
-        yield buffer[:cut]
-        rest = buffer[cut:]
-
-
-def _parse_csv(piece: bytes, header: list[str], first: bool, threads: bool = True) -> pa.Table:
-    """A piece of the file as a table, every cell as text (an empty cell is empty text, never null)."""
-    read = pacsv.ReadOptions(column_names=header, skip_rows=1 if first else 0, use_threads=threads)
-    convert = pacsv.ConvertOptions(
-        column_types=dict.fromkeys(header, pa.string()),
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
-    return pacsv.read_csv(io.BytesIO(piece), read_options=read, convert_options=convert)
-
-
-def _csv_pieces(path: Path, handle: Any, block_bytes: int = CSV_BLOCK_BYTES) -> tuple[list[str], Iterator[bytes]]:
+def _csv_pieces(path: Path, handle: Any, block_bytes: int | None = None) -> tuple[list[str], Iterator[bytes]]:
     # The pieces are cut here, not by pyarrow's own streaming reader, which was measured reading ahead
     # (526 MiB for 1,000,000 rows, 796 MiB for 3,000,000).
     header = _csv_header(path)
     check_columns(header)
-    return header, _records(handle, block_bytes)
+    return header, _records(handle, block_bytes or CSV_BLOCK_BYTES)  # read now: tests set it smaller
 
 
-def _csv_tables(path: Path, handle: Any, block_bytes: int = CSV_BLOCK_BYTES) -> Iterator[pa.Table]:
+def _csv_tables(path: Path, handle: Any, block_bytes: int | None = None) -> Iterator[pa.Table]:
     """The file as tables of about ``block_bytes`` each (what each piece is priced from)."""
     header, pieces = _csv_pieces(path, handle, block_bytes)
     for number, piece in enumerate(pieces):
@@ -230,6 +173,28 @@ _JOB: _Job | None = None
 def _start_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
+    # Ctrl-C reaches the whole process group: the writing process stops the run and shuts the workers
+    # down (each finishes its piece, then exits), so a worker ignores it; SIGTERM ends a worker as usual.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, a scheduler's timeout) ends the run as Ctrl-C does: through the clean-up, so no
+    partial output and no worker is left behind; the exit status is the usual 128 + 15."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _work(number: int, piece: Piece) -> Done:
@@ -345,14 +310,28 @@ def run_batch(
     ``jobs``: worker processes for a large file (default 1: none); a small file is always priced in this
     process.
     """
-    src, dst = Path(source), Path(out)
+    with _stopped_by_sigterm():
+        return _run_batch(Path(source), Path(out), catalog, today, progress, jobs)
+
+
+def _run_batch(
+    src: Path, dst: Path, catalog: Catalog, today: date | None, progress: bool | None, jobs: int
+) -> BatchSummary:
     _check_readable(src)
     if dst.is_dir():
         raise _unusable(dst, "is a folder: give the output file's name")
+    if dst.exists() and not dst.is_file():  # a pipe, a device (/dev/stdout): the rename would replace it
+        raise _unusable(dst, "is not a regular file: give the output file's name")
+    if dst.exists() and os.path.samefile(src, dst):
+        raise _unusable(dst, "is the input file: give the output another name (the input would be lost)")
     show = sys.stderr.isatty() if progress is None else progress
-    handle = None if _is_parquet(src) else src.open("rb")
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent if str(dst.parent) else ".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent)
+    except OSError as exc:
+        folder = "no such folder" if isinstance(exc, FileNotFoundError) else exc.strerror
+        raise PlannerError(Problem("request.malformed", "", f"cannot write: {folder}"), source=str(dst)) from None
     os.close(fd)
+    handle = None if _is_parquet(src) else src.open("rb")
     bar: _Progress | None = None
     writer: Any = None
     rows = ok = 0

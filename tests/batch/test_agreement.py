@@ -217,7 +217,7 @@ def assert_rows_agree(frame: pd.DataFrame, catalog: planner.Catalog = CATALOG) -
         expected = single_path(row.to_dict(), catalog)
         got = (out["ok"], out["total"], out["expires"], out["errors"], out["warnings"])
         assert got == expected, row.to_dict()
-        assert out["currency"] == CATALOG.currency
+        assert out["currency"] == catalog.currency
 
 
 FUZZ = settings(
