@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -35,6 +36,42 @@ def _csv_header(path: Path) -> list[str]:
 
 
 def _record_end(buffer: bytes) -> int:
+    """Just past the last line break outside a quoted cell, or 0, as Arrow's parser reads the piece (it
+    starts on a record). Over whole arrays when every ``"`` reads as quoting (:func:`_record_end_by_parity`),
+    else by :func:`_record_end_exact`, which a stray ``"`` in an unquoted cell (``27" screen``) needs."""
+    cut = _record_end_by_parity(buffer)
+    return _record_end_exact(buffer) if cut is None else cut
+
+
+def _record_end_by_parity(buffer: bytes) -> int | None:
+    """:func:`_record_end` by counting quotes (numpy, no Python loop a quote), or ``None`` where counting
+    cannot be trusted.
+
+    Counting is right when the count's parity says, at each ``"``, what Arrow's parser does there: at an
+    even count (outside quoted cells) a ``"`` must open a cell, so it must stand at a cell's start; at an
+    odd count it either closes the cell or, followed by another ``"``, is an escaped quote — the pair
+    leaves the count's parity as it was. A ``"`` at an even count anywhere else (``27" screen``) is text to
+    Arrow and would turn the count around: then ``None``.
+    """
+    if b'"' not in buffer:
+        return buffer.rfind(b"\n") + 1
+    octets = np.frombuffer(buffer, dtype=np.uint8)
+    quotes = np.flatnonzero(octets == 34)
+    inside = (np.arange(len(quotes)) & 1).astype(bool)  # an odd count of quotes before it
+    follows = quotes + 1
+    escapes = inside & (follows < len(octets)) & (octets[np.minimum(follows, len(octets) - 1)] == 34)
+    second_of_pair = np.zeros(len(quotes), dtype=bool)
+    second_of_pair[1:] = escapes[:-1]  # the quote right after an escaping one: the pair's second
+    before = octets[np.maximum(quotes - 1, 0)]
+    cell_start = (quotes == 0) | (before == 44) | (before == 10) | (before == 13)  # , \n \r
+    if np.any(~inside & ~second_of_pair & ~cell_start):
+        return None
+    breaks = np.flatnonzero(octets == 10)
+    outside = breaks[(np.searchsorted(quotes, breaks) & 1) == 0]  # an even count of quotes before it
+    return int(outside[-1]) + 1 if len(outside) else 0
+
+
+def _record_end_exact(buffer: bytes) -> int:
     """Just past the last line break outside a quoted cell, or 0, as Arrow's parser reads the piece (it
     starts on a record): a ``"`` opens a quoted cell only at a cell's start (``5" screen`` is text, so
     counting quotes is not enough); inside one, ``""`` is a quote and the next lone ``"`` closes it. The

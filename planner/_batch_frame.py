@@ -14,6 +14,7 @@ and Dask) are thin shells over :func:`price_columns`: one pricing path. pandas i
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -35,8 +36,14 @@ if TYPE_CHECKING:
 
 def check_columns(columns: list[str]) -> None:
     """The file-level contract: the required columns are there, and none clashes with what is added."""
+    misses = dict((meant, name) for name, meant in near_misses(columns))
     problems = [
-        Problem("request.malformed", name, "required column is missing")
+        Problem(
+            "request.malformed",
+            name,
+            "required column is missing"
+            + (f" (the file has {misses[name]!r}: name it exactly {name!r})" if name in misses else ""),
+        )
         for name in REQUIRED_COLUMNS
         if name not in columns
     ]
@@ -47,25 +54,29 @@ def check_columns(columns: list[str]) -> None:
     ]
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     problems += [Problem("request.malformed", name, "column given twice") for name in duplicated]
-    problems += [
-        Problem("request.malformed", name, f"reads like the request column {meant!r}: name it exactly that")
-        for name, meant in _near_misses(columns)
-    ]
     if problems:
         raise PlannerError(problems)
 
 
-def _near_misses(columns: list[str]) -> list[tuple[str, str]]:
-    """Columns that are a request column but for case or white space around the name (``On``, `` hosts``),
-    when the file has no column of that exact name: passed through untouched, they would leave the field
-    silently absent (a row priced today, say), so they are a file-level mistake instead.
-    A file that has both (``region`` and ``Region``) keeps the second as a column of its own."""
+def near_misses(columns: list[str]) -> list[tuple[str, str]]:
+    """``(column, request column)`` for each column that is a request column but for case or white space
+    around its name (``On``, `` target_term``) when the file has no column of that exact name.
+
+    SPEC B7 passes an unknown column through untouched, and so does the batch; but the field it was
+    surely meant for is then absent (a row priced as of today, say), so the command says so on stderr.
+    A file that has both (``region`` and ``Region``) keeps the second as a column of its own, unremarked.
+    """
     misses = []
     for name in columns:
         meant = name.strip().lower()
         if meant != name and meant not in columns and is_request_column(meant) and not is_request_column(name):
             misses.append((name, meant))
     return misses
+
+
+def near_miss_notice(name: str, meant: str) -> str:
+    """What the command says of one near miss (:func:`near_misses`)."""
+    return f"column {name!r} is passed through, not read: name it exactly {meant!r} to have it priced"
 
 
 def codes(problems: list[Problem]) -> str:
@@ -181,7 +192,10 @@ def _frame_text(column: pd.Series) -> pa.Array:
 def price_frame(frame: pd.DataFrame, catalog: Catalog, *, today: date | None = None) -> pd.DataFrame:
     """:func:`planner.price_frame`: the frame's request columns as Arrow text, :func:`price_columns`,
     and the six columns added to a copy of the frame as pandas text."""
-    check_columns([str(c) for c in frame.columns])
+    columns = [str(c) for c in frame.columns]
+    check_columns(columns)
+    for name, meant in near_misses(columns):
+        warnings.warn(near_miss_notice(name, meant), UserWarning, stacklevel=3)
     texts = {str(name): _frame_text(frame[name]) for name in frame.columns if is_request_column(str(name))}
     added = price_columns(texts, len(frame), catalog, today or catalog.today())
     out = frame.copy()

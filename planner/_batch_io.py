@@ -36,7 +36,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from ._batch_csv import _csv_header, _parse_csv, _records, _unusable
-from ._batch_frame import check_columns, price_table
+from ._batch_frame import check_columns, near_misses, price_table
 from ._catalog import Catalog
 from ._problems import PlannerError, Problem
 
@@ -54,6 +54,8 @@ IN_FLIGHT_PER_JOB = 2
 class BatchSummary:
     rows: int
     ok: int
+    #: ``(column, request column)`` of each column passed through that was surely meant as a request column.
+    near_misses: tuple[tuple[str, str], ...] = ()
 
     @property
     def invalid(self) -> int:
@@ -341,11 +343,13 @@ def _run_batch(
         if handle is None:
             parquet, pieces = _parquet_pieces(src)
             header, large = None, parquet.metadata.num_rows >= POOL_MIN_ROWS
+            columns = list(parquet.schema_arrow.names)
             if parquet.metadata.num_rows == 0:
                 pieces = iter([parquet.schema_arrow.empty_table()])
         else:
             header, pieces = _csv_pieces(src, handle)
             large = src.stat().st_size >= POOL_MIN_BYTES
+            columns = list(header)
         pooled = large and workers > 1
         job = _Job(catalog, today, header, not _is_parquet(dst), not pooled, str(src), tmp if pooled else "")
         with contextlib.ExitStack() as stack:
@@ -384,4 +388,4 @@ def _run_batch(
         for path in [tmp, *glob.glob(glob.escape(tmp) + ".*")]:  # with the workers' pieces not yet appended
             if os.path.exists(path):
                 os.unlink(path)
-    return BatchSummary(rows=rows, ok=ok)
+    return BatchSummary(rows=rows, ok=ok, near_misses=tuple(near_misses(columns)))

@@ -170,9 +170,12 @@ def _jobs(text: str) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from ._batch_frame import near_miss_notice
     from ._batch_io import run_batch  # pandas and pyarrow load only for this command
 
     summary = run_batch(args.input, args.output, _catalog(args), jobs=args.jobs)
+    for name, meant in summary.near_misses:
+        print(f"planner: {args.input}: {near_miss_notice(name, meant)}", file=sys.stderr)
     print(
         f"{args.output}: {summary.rows:,} rows priced, {summary.ok:,} ok, {summary.invalid:,} with rule errors "
         "(see the errors column)"
