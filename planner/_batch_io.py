@@ -311,8 +311,7 @@ def run_batch(
     """Price every row of ``source`` into ``out``; raise :class:`PlannerError` naming a file it cannot use.
 
     ``jobs``: worker processes for a large file (default 1: none; the command passes the cores it may use);
-    a small file is always priced in this
-    process.
+    a small file is always priced in this process.
     """
     with _stopped_by_sigterm():
         return _run_batch(Path(source), Path(out), catalog, today, progress, jobs)
