@@ -35,22 +35,12 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from rich.console import Console
 from rich.table import Table
 
-from planner._app import BackgroundApp, free_port
+from planner._app import CHROMIUM, CHROMIUM_ARGS, BackgroundApp, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "benchmarks" / "results.md"
 BEGIN, END = "<!-- bench_app: begin -->", "<!-- bench_app: end -->"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOAD_TIMEOUT_MS = 120_000
 #: After a pool has its kernel back, the time a refilled kernel needs to run its notebook up to the wait.
 SETTLE_S = 5
@@ -225,7 +215,7 @@ def run(visitors: int, closed_visits: int, soak: int, changes: int, note: Callab
     server = Server(orders)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             plan = PAGES[0]
             with visit(browser, server, plan):
                 first_view = time.monotonic() - server.started

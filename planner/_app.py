@@ -142,6 +142,21 @@ def serve(port: int | None = None) -> int:
             return process.wait()
 
 
+#: Debian's chromium and the flags the browser tests and the app benchmark drive it with (headless, as root
+#: in a container: no sandbox, no GPU, no /dev/shm, nothing fetched in the background).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
@@ -155,7 +170,13 @@ class BackgroundApp:
     notebook would start a kernel). :meth:`stop` ends the server and every kernel it started."""
 
     def __init__(
-        self, command: list[str], *, port: int, env: dict[str, str], log: IO[Any], timeout: float = 90
+        self,
+        command: list[str],
+        *,
+        port: int,
+        env: dict[str, str],
+        log: IO[Any],
+        timeout: float = 90,  # float ok
     ) -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
@@ -169,7 +190,7 @@ class BackgroundApp:
             self.stop()
             raise
 
-    def _wait_for_port(self, timeout: float) -> None:
+    def _wait_for_port(self, timeout: float) -> None:  # float ok: seconds
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

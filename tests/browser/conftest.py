@@ -15,10 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from planner._app import NOTEBOOKS_DIR, PROJECT_DIR, BackgroundApp, app_environment, free_port, voila_command
+from planner._app import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NOTEBOOKS_DIR,
+    PROJECT_DIR,
+    BackgroundApp,
+    app_environment,
+    free_port,
+    voila_command,
+)
 
 OUTPUT_DIR = PROJECT_DIR / "test-output"
-CHROMIUM = "/usr/bin/chromium"
 FIRST_VIEW_TIMEOUT_MS = 120_000  # a kernel start + notebook run on a busy 2-core machine
 STEP_TIMEOUT_MS = 30_000
 #: Set in the server's environment (so in every kernel's): no page or websocket message may show it.
@@ -38,16 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser_type_launch_args() -> dict:
     return {
         "executable_path": CHROMIUM,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 
