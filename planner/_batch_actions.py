@@ -47,7 +47,6 @@ class Rows:
         limits = cat.catalog.limits
         self.qmin, self.qmax = limits.quota_min, limits.quota_max
         #: A column's cells as Arrow text, for the few readings that need text (the refund's, the rules').
-        self.cell = cells.text
 
         self.given = {name: cells.given(name) for name in FIELDS}
         self.packages = Packages(self, cells)

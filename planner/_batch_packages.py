@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pyarrow as pa
 
 from ._batch import PACKAGE_PREFIXES
 from ._batch_vector import I64, PPU
@@ -33,11 +32,6 @@ class Column:
     size: np.ndarray
     name: str
     cells: Cells
-
-    @property
-    def text(self) -> pa.Array:
-        """The cells, for the rules' own reading (signed sizes: -5 breaks package.size); copied when asked."""
-        return self.cells.text(self.name)
 
 
 class Packages:
